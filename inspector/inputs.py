@@ -1,0 +1,79 @@
+"""Reading payload inputs (files, NDJSON, stdin) and building the engine a command uses."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from inspector import issues as codes
+from inspector.engine import Analysis, Engine
+from inspector.issues import Issue
+from inspector.registry import builtin_registry
+
+NDJSON_SUFFIXES = (".jsonl", ".ndjson")
+SPEC_ENV = "VOUCHERIFY_INSPECT_SPEC"
+
+
+class InputError(Exception):
+    """An input or spec that cannot be used; the message is for the user."""
+
+
+def spec_paths(given: Optional[Sequence[str]]) -> list[str]:
+    if given:
+        return list(given)
+    env = os.environ.get(SPEC_ENV, "")
+    return [p for p in env.split(os.pathsep) if p]
+
+
+def make_engine(spec_args: Optional[Sequence[str]] = None) -> Engine:
+    """The engine with the built-in events plus the specs named on the command line or in
+    ``$VOUCHERIFY_INSPECT_SPEC``. Raises InputError for a spec that cannot be read."""
+    registry = builtin_registry()
+    paths = spec_paths(spec_args)
+    if paths:
+        from inspector.specs import SpecError, load_specs_into
+
+        try:
+            load_specs_into(registry, paths)
+        except SpecError as exc:
+            raise InputError(str(exc)) from exc
+    return Engine(registry)
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of a file, or of stdin for ``-``. Raises InputError with a readable reason."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+
+
+def is_ndjson_name(path: str) -> Optional[bool]:
+    """True for .jsonl/.ndjson names; None lets the content decide."""
+    return True if path.lower().endswith(NDJSON_SUFFIXES) else None
+
+
+def analyze_paths(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> list[Analysis]:
+    """Every payload of every input; an input that cannot be read becomes an unreadable result."""
+    results: list[Analysis] = []
+    for path in paths:
+        source = "<stdin>" if path == "-" else path
+        try:
+            data = read_source(path)
+        except InputError as exc:
+            results.append(
+                Analysis(source, None, "unknown", None, None, None, [Issue("", "error", codes.IO, str(exc))], readable=False)
+            )
+            continue
+        results.extend(engine.analyze_bytes(data, source=source, event_type=event_type, ndjson=is_ndjson_name(path)))
+    return results

@@ -77,6 +77,12 @@ def _unknown_message(key: str, where: str, closed: bool) -> str:
     return f"field {visible(key)} is not in the docs for {where}{rule}"
 
 
+def _found(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return ("an " if isinstance(value, list) else "an ") + short(value)
+    return f"{json_type(value)} {short(value)}"
+
+
 def _expected(schema: Schema) -> str:
     label = schema.type_label
     return ("an " if label[:1] in "aeiou" else "a ") + label
@@ -94,7 +100,7 @@ def mismatch(schema: Schema, value: Any, path: Path, out: list) -> None:
             None,
             "error",
             codes.TYPE,
-            f"expected {_expected(schema)}, found {json_type(value)} {short(value)}",
+            f"expected {_expected(schema)}, found {_found(value)}",
             path=path,
         )
     )
@@ -604,7 +610,7 @@ def _build_union(s: Schema) -> Validator:
                     None,
                     "error",
                     codes.TYPE,
-                    f"expected {s.label}, found {json_type(v)} {short(v)}",
+                    f"expected {s.label}, found {_found(v)}",
                     path=p,
                 )
             )

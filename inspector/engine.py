@@ -24,6 +24,8 @@ from inspector.schema import Schema, from_model
 from inspector.textsafe import visible
 from inspector.validation import validate
 
+_UNTYPED = Schema()
+
 FORMS = ("data", "envelope", "distribution", "activity", "legacy", "unknown")
 
 FORM_LABELS = {
@@ -202,8 +204,8 @@ class Engine:
         event_schema = entry.schema if entry is not None else None
         root = self.root_schema(form, event_schema)
         result.schema = root
-        if root is not None:
-            issues.extend(validate(root, payload))
+        # Without a schema the payload is still scanned for numbers parsers mangle and runaway depth.
+        issues.extend(validate(root if root is not None else _UNTYPED, payload))
         return result
 
     def analyze_document(self, doc: Document, *, source: str, event_type: Optional[str] = None) -> Analysis:

@@ -9,7 +9,7 @@ so in brackets. Both events share one schema; only the titles differ.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import ConfigDict, Field
 
@@ -482,19 +482,15 @@ class ExpirationRules(DocsModel):
     rounding_value: Opt[int] = Field(
         None, description="Value of rounding of the expiration period. Required for the rounding_type."
     )
-    fixed_month: Opt[int] = Field(
+    fixed_month: Opt[Annotated[int, Field(ge=1, le=12)]] = Field(
         None,
-        ge=1,
-        le=12,
         description=(
             "Determines the month when the points expire; 1 is January, 2 is February, and so on. "
             "Required for the period_type: FIXED_DAY_OF_YEAR."
         ),
     )
-    fixed_day: Opt[int] = Field(
+    fixed_day: Opt[Annotated[int, Field(ge=1, le=31)]] = Field(
         None,
-        ge=1,
-        le=31,
         description=(
             "Determines the day of the month when the points expire. Required for the "
             "period_type: FIXED_DAY_OF_YEAR."

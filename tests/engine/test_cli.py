@@ -1,0 +1,100 @@
+"""``voucherify-inspect validate`` as scripts use it: exit codes, the JSON contract, stdin."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.engine.conftest import ROOT, SAMPLES
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "inspector", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_clean_payload_exits_0() -> None:
+    proc = run("validate", str(SAMPLES / "holder-assignment-created.envelope.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert b"0 errors" in proc.stdout and b"12 warnings" in proc.stdout
+    assert proc.stderr == b""
+
+
+def test_errors_exit_1() -> None:
+    proc = run("validate", str(SAMPLES / "invalid-enum-values.envelope.json"))
+    assert proc.returncode == 1
+    assert b"/data/holder/holder_role" in proc.stdout
+
+
+def test_unreadable_input_exits_2_and_is_still_reported() -> None:
+    proc = run("validate", "--format", "json", str(SAMPLES / "invalid-json-trailing-comma.json"), str(SAMPLES / "holder-assignment-created.data.json"))
+    assert proc.returncode == 2
+    results = json.loads(proc.stdout)["results"]
+    assert [r["form"] for r in results] == ["unknown", "data"]
+    issue = results[0]["issues"][0]
+    assert (issue["code"], issue["line"], issue["column"]) == ("json.parse", 2, 27)
+
+
+def test_missing_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    proc = run("validate", str(tmp_path / "nope.json"))
+    assert proc.returncode == 2
+    assert b"Traceback" not in proc.stderr + proc.stdout
+    assert b"no such file" in proc.stdout
+
+
+def test_json_contract() -> None:
+    proc = run("validate", "--format", "json", str(SAMPLES / "events.ndjson"))
+    assert proc.returncode == 2  # its last line is truncated
+    report = json.loads(proc.stdout)
+    assert set(report) == {"results"}
+    for r in report["results"]:
+        assert set(r) == {"source", "line", "form", "event_type", "errors", "warnings", "issues"}
+        assert isinstance(r["line"], int)
+        assert r["form"] in {"data", "envelope", "distribution", "activity", "legacy", "unknown"}
+        assert r["errors"] == sum(1 for i in r["issues"] if i["severity"] == "error")
+        assert r["warnings"] == sum(1 for i in r["issues"] if i["severity"] == "warning")
+        for i in r["issues"]:
+            assert {"pointer", "severity", "code", "message"} <= set(i)
+            assert i["pointer"] == "" or i["pointer"].startswith("/")
+            assert i["severity"] in {"error", "warning", "info"}
+    assert [r["line"] for r in report["results"]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_stdin_and_type() -> None:
+    data = (SAMPLES / "holder-assignment-created.data.json").read_bytes()
+    proc = run("validate", "--format", "json", "--type", "customer.holder.assignment.deleted", "-", stdin=data)
+    assert proc.returncode == 0
+    [result] = json.loads(proc.stdout)["results"]
+    assert (result["source"], result["event_type"]) == ("<stdin>", "customer.holder.assignment.deleted")
+
+
+@pytest.mark.parametrize("payload", [b'{"customer": {"name": "\\u001b]52;c;aGk=\\u0007"}, "holder": 5}', b'{"\\u001b[2J": 1, "holder": {}}'])
+def test_text_report_never_prints_control_characters(payload: bytes) -> None:
+    proc = run("validate", "--color", "never", "-", stdin=payload)
+    assert b"\x1b" not in proc.stdout and b"\x07" not in proc.stdout
+
+
+def test_color_on_request() -> None:
+    proc = run("validate", "--color", "always", str(SAMPLES / "invalid-enum-values.envelope.json"))
+    assert b"\x1b[31m" in proc.stdout
+
+
+@pytest.mark.parametrize("args", [["validate", str(SAMPLES / "holder-assignment-created.data.json")], ["--help"], ["validate", "--help"]])
+def test_validate_and_help_import_no_ui_or_http(args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from inspector.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('textual', 'aiohttp', 'rich') if m in sys.modules)\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
+    assert proc.stderr.endswith(b"[]"), proc.stderr[-500:]

@@ -47,12 +47,14 @@ class Registry:
     def __init__(self) -> None:
         self._events: dict[str, EventSchema] = {}
         self._groups: Optional[list[list[EventSchema]]] = None
+        self._guesses: dict[tuple[str, ...], tuple[Optional[str], Optional[EventSchema]]] = {}
 
     def add(self, entry: EventSchema, *, replace: bool = False) -> bool:
         if entry.event_type in self._events and not replace:
             return False
         self._events[entry.event_type] = entry
         self._groups = None
+        self._guesses.clear()
         return True
 
     def _signature_groups(self) -> list[list[EventSchema]]:
@@ -89,6 +91,17 @@ class Registry:
         winning schema (the two holder-assignment events do), or (None, None) when no schema's
         required fields are all present.
         """
+        shape = tuple(data)
+        cached = self._guesses.get(shape)
+        if cached is not None:
+            return cached
+        found = self._guess(data)
+        if len(self._guesses) > 512:
+            self._guesses.clear()
+        self._guesses[shape] = found
+        return found
+
+    def _guess(self, data: dict) -> tuple[Optional[str], Optional[EventSchema]]:
         keys = data.keys()
         best: list[list[EventSchema]] = []
         best_score = (0, 0)

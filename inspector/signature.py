@@ -1,0 +1,128 @@
+"""Voucherify webhook signatures: ``x-voucherify-signature`` is the lowercase hex HMAC-SHA256,
+keyed with the project's webhook secret, of the JSON body with every whitespace character
+outside strings removed (a body that is not JSON: the raw bytes).
+
+Plain Python (no UI, no HTTP library): the listener, ``send``, ``sign`` and the TUI's replay
+all sign and verify through this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+HEADER = "x-voucherify-signature"
+SECRET_ENV = "VOUCHERIFY_WEBHOOK_SECRET"
+
+# A JSON string literal (unrolled loop: no backtracking on long strings) or a run of the four
+# whitespace characters JSON allows between tokens. Working on the raw bytes keeps every number,
+# escape and key order exactly as sent; re-encoding with json.dumps would not.
+_TOKEN = re.compile(rb'("[^"\\]*(?:\\.[^"\\]*)*")|[ \t\n\r]+', re.DOTALL)
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def _keep_strings(m: re.Match[bytes]) -> bytes:
+    return m.group(1) or b""
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(name)
+
+
+def is_json(body: bytes) -> bool:
+    """Whether ``body`` is one JSON document (strict: no NaN/Infinity)."""
+    try:
+        json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return True
+
+
+def canonical(body: bytes) -> bytes:
+    """The bytes that are signed: a JSON body without whitespace outside strings, or the raw
+    body when it is not JSON."""
+    if not is_json(body):
+        return body
+    return _TOKEN.sub(_keep_strings, body)
+
+
+def hmac_hex(secret: str, data: bytes) -> str:
+    return hmac.new(secret.encode("utf-8"), data, hashlib.sha256).hexdigest()
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``x-voucherify-signature`` value for ``body``."""
+    return hmac_hex(secret, canonical(body))
+
+
+def secret_from(given: Optional[str]) -> Optional[str]:
+    """The secret from the command line, else ``$VOUCHERIFY_WEBHOOK_SECRET``; empty means none."""
+    value = given if given is not None else os.environ.get(SECRET_ENV)
+    return value or None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The signature status of one request and, for ``invalid``, the likely reason.
+
+    ``detail`` may name the expected signature: it is for the local user (TUI, log, store)
+    and must never be sent back over HTTP.
+    """
+
+    status: str  # valid | invalid | missing | unchecked
+    detail: str = ""
+
+
+def verify(body: bytes, header: Optional[str], secret: Optional[str]) -> Verdict:
+    """Check ``header`` (the received ``x-voucherify-signature``, or None) against ``body``."""
+    if not secret:
+        if header is None:
+            return Verdict("unchecked", "no secret set: signatures are not checked")
+        return Verdict("unchecked", "no secret set: the signature header is present but not checked")
+    if header is None:
+        return Verdict("missing", f"no {HEADER} header")
+    signed = canonical(body)
+    expected = hmac_hex(secret, signed)
+    found = header.strip()
+    if hmac.compare_digest(found.lower().encode("ascii", "replace"), expected.encode("ascii")):
+        if found != found.lower():
+            return Verdict("valid", "valid, but sent in uppercase hex (Voucherify sends lowercase)")
+        if found != header:
+            return Verdict("valid", "valid, but the header value has surrounding whitespace")
+        return Verdict("valid", "signature matches")
+    shown = _shown(found)
+    if not _HEX64.fullmatch(found):
+        return Verdict(
+            "invalid",
+            f"header {shown} is not a SHA-256 hex digest ({len(found)} characters, expected 64 hex digits)",
+        )
+    low = found.lower().encode("ascii")
+    if signed != body and hmac.compare_digest(low, hmac_hex(secret, body).encode("ascii")):
+        return Verdict(
+            "invalid",
+            "the sender signed the raw body bytes; Voucherify signs the JSON with whitespace outside "
+            f"strings removed (expected {expected})",
+        )
+    stripped = secret.strip()
+    if stripped != secret and hmac.compare_digest(low, hmac_hex(stripped, signed).encode("ascii")):
+        return Verdict("invalid", "the secret given here has surrounding whitespace; without it the signature matches")
+    return Verdict(
+        "invalid",
+        f"header {shown} differs from the expected {expected}: the body was changed after signing, "
+        "or the secret is not this project's webhook secret",
+    )
+
+
+def _shown(value: str, limit: int = 72) -> str:
+    """A header value quoted for a message, cut short and with control characters visible."""
+    from inspector.textsafe import visible
+
+    text = visible(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f'"{text}"'

@@ -167,6 +167,10 @@ class Compiler:
         if not isinstance(node, dict):
             raise SchemaError(f"{self.source}: a schema must be an object, got {type(node).__name__}")
 
+        if len(node) == 1 and isinstance(node.get("$ref"), str) and name is None:
+            # A bare $ref shares the component's node, so every use of a component (OpenAPI specs
+            # reuse Customer, Voucher... many times) shares one generated validator.
+            return self._ref(node["$ref"])
         own = self._own(node, name)
         parts: list[Schema] = []
         if "$ref" in node:
@@ -180,6 +184,7 @@ class Compiler:
             rest = [b for b in branches if b not in nulls]
             if nulls:
                 own.nullable = True
+            rest = self._flatten(rest)
             if len(rest) == 1:
                 parts.append(rest[0])
             elif rest:
@@ -187,6 +192,17 @@ class Compiler:
         if not parts:
             return own
         return self._merge(own, parts)
+
+    def _flatten(self, branches: list[Schema]) -> list[Schema]:
+        """A branch that is itself a bare union (OpenAPI specs nest ``oneOf`` three deep for
+        loyalty earning rules) contributes its branches, so a discriminator sees every leaf."""
+        out: list[Schema] = []
+        for b in branches:
+            nested = b.variants if b.variants and not b.properties and not self._is_pending(b) else (b,)
+            for v in nested:
+                if not any(v is o for o in out):
+                    out.append(v)
+        return out
 
     def _own(self, node: dict[str, Any], name: Optional[str]) -> Schema:
         """The keywords written on this node itself (not behind $ref/allOf/oneOf)."""
@@ -245,6 +261,11 @@ class Compiler:
             s.additional = self._compile(ap)
         if "items" in node and isinstance(node["items"], dict):
             s.items = self._compile(node["items"])
+        if s.types == frozenset({"array"}) and s.enum and s.items is None:
+            if not any(isinstance(v, list) for v in s.enum):
+                # ``type: array`` with ``enum: [scalars]`` (a spec quirk) lists what the items may be.
+                s.items = Schema(types=frozenset(_json_type(v) for v in s.enum), enum=s.enum)
+                s.enum = None
         return s
 
     def _merge(self, own: Schema, parts: list[Schema]) -> Schema:

@@ -541,9 +541,11 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
     if not candidates:
         return None, "", None
     if type(value) is dict:
+        tagged = False
         for key, table in discriminators(s):
             if key not in value:
                 continue
+            tagged = True
             found = value[key]
             narrowed = [v for v, allowed in table if v in candidates and (not allowed or _hashable_in(found, allowed))]
             if not narrowed:
@@ -554,6 +556,14 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
                 how = f"{key}={short(found)}"
                 if len(candidates) == 1:
                     return candidates[0], how, None
+        if not tagged and len(candidates) > 1:
+            chosen, how = _by_own_key(candidates, value)
+            if chosen is not None:
+                return chosen, how, None
+    elif len(candidates) > 1 and not isinstance(value, list):
+        listed = [v for v in candidates if v.enum is not None and _hashable_in(value, frozenset(v.enum))]
+        if len(listed) == 1:
+            return listed[0], f"{short(value)} is in its enum", None
     if len(candidates) == 1:
         return candidates[0], "only branch of that type", None
     best: Optional[Schema] = None
@@ -568,6 +578,26 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
         if best is None or score < best_score:
             best, best_score = v, score
     return best, "best match", None
+
+
+def _by_own_key(candidates: list[Schema], value: dict) -> tuple[Optional[Schema], str]:
+    """The one branch that declares a key of ``value`` no other branch declares: a union without
+    a discriminator whose branches differ by which field they carry (reward ``parameters``:
+    ``campaign``, ``coin`` or ``product``)."""
+    owners: dict[str, list[Schema]] = {}
+    for v in candidates:
+        for k in v.properties:
+            owners.setdefault(k, []).append(v)
+    chosen: Optional[Schema] = None
+    how = ""
+    for k in value:
+        vs = owners.get(k)
+        if vs is None or len(vs) != 1:
+            continue
+        if chosen is not None and vs[0] is not chosen:
+            return None, ""
+        chosen, how = vs[0], how or f"has {visible(k)}"
+    return chosen, how
 
 
 def _hashable_in(value: Any, allowed: frozenset[Any]) -> bool:

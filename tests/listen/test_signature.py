@@ -1,0 +1,84 @@
+"""The signature rule: HMAC-SHA256 of the JSON without whitespace outside strings."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import subprocess
+import sys
+
+from inspector.signature import canonical, is_json, sign, verify
+
+from .conftest import SECRET, sample
+
+
+def reference(secret: str, data: bytes) -> str:
+    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+
+
+def test_canonical_drops_whitespace_outside_strings_only() -> None:
+    body = b'{\n  "a b" : [ 1 ,\t2.50 , 1e400 ],\r\n  "s": "x  y\\" }  \\\\", "u": "\\u00e9 \xc3\xa9"\n}\n'
+    assert canonical(body) == b'{"a b":[1,2.50,1e400],"s":"x  y\\" }  \\\\","u":"\\u00e9 \xc3\xa9"}'
+
+
+def test_sign_is_hmac_of_the_canonical_body() -> None:
+    assert sign(b'{ "id": "wh_1",\n "n": 10.0 }', SECRET) == reference(SECRET, b'{"id":"wh_1","n":10.0}')
+
+
+def test_a_body_that_is_not_json_is_signed_raw() -> None:
+    body = b"not json {  }\n"
+    assert not is_json(body)
+    assert canonical(body) == body
+    assert sign(body, SECRET) == reference(SECRET, body)
+
+
+def test_statuses() -> None:
+    body = sample("holder-assignment-created.envelope.json")
+    good = sign(body, SECRET)
+    assert verify(body, good, SECRET).status == "valid"
+    assert verify(body, None, SECRET).status == "missing"
+    assert verify(body, good, None).status == "unchecked"
+    assert verify(body, None, None).status == "unchecked"
+    assert verify(body.replace(b"REFEREE", b"REFERER"), good, SECRET).status == "invalid"
+
+
+def test_invalid_explains_a_raw_body_signature() -> None:
+    body = b'{ "a": 1 }'
+    verdict = verify(body, reference(SECRET, body), SECRET)
+    assert verdict.status == "invalid"
+    assert "raw body" in verdict.detail
+
+
+def test_invalid_explains_a_header_that_is_not_sha256_hex() -> None:
+    verdict = verify(b"{}", "sha256=abc\x1b[2J", SECRET)
+    assert verdict.status == "invalid"
+    assert "not a SHA-256 hex digest" in verdict.detail
+    assert "\x1b" not in verdict.detail and "\\e[2J" in verdict.detail
+
+
+def test_invalid_explains_a_changed_body_or_wrong_secret() -> None:
+    verdict = verify(b'{"a":1}', sign(b'{"a":1}', "other-secret"), SECRET)
+    assert verdict.status == "invalid"
+    assert "changed" in verdict.detail and "secret" in verdict.detail
+
+
+def test_invalid_explains_whitespace_around_the_secret() -> None:
+    verdict = verify(b'{"a":1}', sign(b'{"a":1}', SECRET), SECRET + "\n")
+    assert verdict.status == "invalid"
+    assert "whitespace" in verdict.detail
+
+
+def test_uppercase_hex_is_accepted_with_a_note() -> None:
+    verdict = verify(b"{}", sign(b"{}", SECRET).upper(), SECRET)
+    assert verdict.status == "valid"
+    assert "uppercase" in verdict.detail
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    code = (
+        "import sys, inspector.signature, inspector.store, inspector.server, "
+        "inspector.commands.listen, inspector.commands.history, inspector.commands.send, inspector.commands.sign; "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,39 @@
+"""The one way the inspector copies: OSC 52 through Textual, plus pyperclip.
+
+OSC 52 reaches the clipboard of the terminal the user sits at, even over SSH, but some
+terminals ignore it; pyperclip covers a local desktop. Either may fail silently, so both run.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.app import App
+
+from inspector.textsafe import visible
+
+PREVIEW = 60
+
+
+def _pyperclip_copy(text: str) -> None:
+    try:
+        import pyperclip
+
+        pyperclip.copy(text)
+    except Exception:  # noqa: BLE001 - no clipboard tool installed, no display: OSC 52 still ran
+        pass
+
+
+system_copy: Callable[[str], None] = _pyperclip_copy
+"""Replaced in tests so they never touch the machine's clipboard."""
+
+
+def copy(app: App[object], text: str, what: str) -> None:
+    """Copy ``text`` and say so in a toast that shows it escaped (a payload value may hold
+    control characters; the toast is never markup)."""
+    app.copy_to_clipboard(text)
+    system_copy(text)
+    preview = visible(text)
+    if len(preview) > PREVIEW:
+        preview = preview[: PREVIEW - 1] + "…"
+    app.notify(preview, title=f"Copied {what} ({len(text):,} characters)", markup=False, timeout=3)

@@ -1,0 +1,223 @@
+"""The event list: one line per payload, drawn with the Line API so 10,000 events cost 10,000
+list items and no widgets; only the visible lines are rendered."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import ClassVar, Optional, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from inspector.capture import Entry
+from inspector.textsafe import visible
+from inspector.tui.nodes import ERROR_ICON, WARNING_ICON
+
+
+def entry_row(entry: Entry, width: int) -> Text:
+    """One row: where (line or time), event type, error and warning counts, retry mark."""
+    a = entry.analysis
+    row = Text(no_wrap=True, overflow="ellipsis")
+    if entry.capture is not None:
+        where = _dt.datetime.fromtimestamp(entry.capture.received_at).strftime("%H:%M:%S")
+    elif a.line is not None:
+        where = f"L{a.line}"
+    else:
+        where = os.path.basename(a.source) or a.source
+    where = visible(where)
+    row.append(f"{where[:7]:<7} " if len(where) <= 7 else where[:15] + "… ", style="dim")
+    if not a.readable:
+        issue = a.issues[0] if a.issues else None
+        row.append("✖ unreadable", style="bold red")
+        if issue is not None and issue.line is not None:
+            row.append(f" (line {issue.line}, col {issue.column})", style="red")
+    else:
+        row.append(visible(a.event_type or f"({a.form})"))
+    counts = Text(no_wrap=True)
+    if entry.retry_of is not None:
+        counts.append(" ↻", style="yellow")
+    if a.errors:
+        counts.append(f" {ERROR_ICON}{a.errors}", style="bold red")
+    if a.warnings:
+        counts.append(f" {WARNING_ICON}{a.warnings}", style="yellow")
+    if not a.errors and not a.warnings and a.readable:
+        counts.append(" ✔", style="green")
+    room = max(0, width - counts.cell_len)
+    row.truncate(room, overflow="ellipsis", pad=True)
+    row.append_text(counts)
+    return row
+
+
+class EventList(ScrollView, can_focus=True):
+    """Every payload loaded or received. New live entries go on top without moving the cursor
+    off the entry being read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "open", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"event-list--cursor"}
+
+    DEFAULT_CSS = """
+    EventList {
+        background: $surface;
+    }
+    EventList > .event-list--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    EventList:focus > .event-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=False)
+
+    class EntryHighlighted(Message):
+        """The cursor moved onto an entry: show its tree."""
+
+        def __init__(self, entry: Entry, index: int) -> None:
+            super().__init__()
+            self.entry = entry
+            self.index = index
+
+    class EntryOpened(Message):
+        """Enter on an entry: the user wants to read it (focus the tree)."""
+
+        def __init__(self, entry: Entry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, *, id: Optional[str] = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Entry] = []
+        self._row_cache: dict[tuple[int, int, bool], Strip] = {}
+
+    # ------------------------------------------------------------------ data
+
+    def append(self, entries: Sequence[Entry]) -> None:
+        """Add entries at the bottom (file order)."""
+        first = not self.entries
+        self.entries.extend(entries)
+        self._resized()
+        if first and self.entries:
+            self._announce()
+
+    def prepend(self, entries: Sequence[Entry]) -> None:
+        """Add entries at the top, newest first; the cursor stays on the entry it was on."""
+        if not entries:
+            return
+        first = not self.entries
+        self.entries[0:0] = list(reversed(entries))
+        if not first:
+            # Shift without watch_cursor: the highlighted entry has not changed.
+            self.set_reactive(EventList.cursor, self.cursor + len(entries))
+            if self.scroll_offset.y > 0 or self.cursor >= self.size.height:
+                self.scroll_to(y=self.scroll_offset.y + len(entries), animate=False, immediate=True)
+        self._row_cache.clear()
+        self._resized()
+        if first:
+            self._announce()
+
+    def _resized(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.entries))
+        self.refresh()
+
+    @property
+    def current(self) -> Optional[Entry]:
+        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+
+    # ------------------------------------------------------------------ cursor
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.entries) - 1)) if self.entries else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._row_cache.clear()
+        self.refresh()
+        self._scroll_cursor_visible()
+        self._announce()
+
+    def _announce(self) -> None:
+        entry = self.current
+        if entry is not None:
+            self.post_message(self.EntryHighlighted(entry, self.cursor))
+
+    def _scroll_cursor_visible(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.entries) - 1
+
+    def action_open(self) -> None:
+        entry = self.current
+        if entry is not None:
+            self.post_message(self.EntryOpened(entry))
+
+    def on_click(self, event: Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self.entries):
+            self.cursor = index
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.entries):
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        key = (id(self.entries[index]), width, selected and self.has_focus)
+        strip = self._row_cache.get(key) if not selected else None
+        if strip is not None:
+            return strip
+        text = entry_row(self.entries[index], width)
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("event-list--cursor")
+        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
+        strip = Strip(segments).adjust_cell_length(width, base).simplify()
+        if len(self._row_cache) > 2000:
+            self._row_cache.clear()
+        self._row_cache[key] = strip
+        return strip
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._row_cache.clear()
+        self.virtual_size = Size(self.size.width, len(self.entries))

@@ -1,0 +1,285 @@
+"""What the tree shows for a payload, computed once per payload: issues by node, counts of
+issues beneath each node, ghost nodes for missing required fields, node labels and search.
+
+Plain Python plus ``rich.text`` (no widgets), so it is cheap to test and to reuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+from rich.text import Text
+
+from inspector.engine import Analysis
+from inspector.issues import SEVERITY_RANK, Issue
+from inspector.pointer import escape, parse_pointer
+from inspector.textsafe import json_scalar, visible
+
+KEY_LIMIT = 60
+VALUE_LIMIT = 80
+ERROR_ICON = "✖"
+WARNING_ICON = "▲"
+GHOST = "ghost"
+MORE = "more"
+VALUE = "value"
+
+
+@dataclass
+class NodeData:
+    """The payload node behind one tree line. ``kind`` is ``value``, ``ghost`` (a required field
+    that is missing) or ``more`` (a placeholder for the next page of a huge container)."""
+
+    pointer: str
+    key: Optional[str | int]
+    value: Any
+    kind: str = VALUE
+    depth: int = 0
+    loaded: bool = False
+    next_index: int = 0
+    """For a container: how many of its children have been added (huge ones load in pages)."""
+
+    @property
+    def is_container(self) -> bool:
+        return self.kind == VALUE and isinstance(self.value, (dict, list)) and len(self.value) > 0
+
+
+def child_pointer(pointer: str, key: str | int) -> str:
+    return f"{pointer}/{escape(key)}"
+
+
+def parent_pointer(pointer: str) -> Optional[str]:
+    if not pointer:
+        return None
+    return pointer[: pointer.rfind("/")]
+
+
+def type_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string"
+
+
+@dataclass
+class IssueIndex:
+    """The issues of one analysis arranged for the tree: shown issues in payload order, issues by
+    pointer, (errors, warnings) beneath each pointer, and ghost keys by parent pointer."""
+
+    issues: list[Issue] = field(default_factory=list)
+    at: dict[str, list[Issue]] = field(default_factory=dict)
+    beneath: dict[str, list[int]] = field(default_factory=dict)
+    ghosts: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, analysis: Analysis) -> "IssueIndex":
+        index = cls()
+        # The form is already on the summary line; repeating it in the issue list is noise.
+        shown = [i for i in analysis.issues if i.code != "form"]
+        index.issues = sorted(shown, key=lambda i: SEVERITY_RANK.get(i.severity, 3))
+        index.issues = _payload_order(index.issues, analysis.payload)
+        for issue in index.issues:
+            pointer = issue.pointer
+            index.at.setdefault(pointer, []).append(issue)
+            if issue.severity not in ("error", "warning"):
+                continue
+            slot = 0 if issue.severity == "error" else 1
+            # Counted on ancestors only: a node's own issues show as its icon.
+            p: Optional[str] = parent_pointer(pointer)
+            while p is not None:
+                counts = index.beneath.setdefault(p, [0, 0])
+                counts[slot] += 1
+                p = parent_pointer(p)
+            if issue.code == "required" and pointer:
+                parent = parent_pointer(pointer) or ""
+                key = parse_pointer(pointer)[-1]
+                keys = index.ghosts.setdefault(parent, [])
+                if key not in keys:
+                    keys.append(key)
+        return index
+
+    def worst(self, pointer: str) -> Optional[str]:
+        """``error``/``warning`` for a node with such an issue on the node itself."""
+        found = self.at.get(pointer, ())
+        if any(i.severity == "error" for i in found):
+            return "error"
+        if any(i.severity == "warning" for i in found):
+            return "warning"
+        return None
+
+    def counts(self, pointer: str) -> tuple[int, int]:
+        c = self.beneath.get(pointer)
+        return (c[0], c[1]) if c else (0, 0)
+
+
+def _payload_order(issues: list[Issue], payload: Any) -> list[Issue]:
+    """Issues in the order their nodes appear in the payload (then by severity), so ``n`` walks
+    down the tree instead of jumping around."""
+    order: dict[str, int] = {}
+    if isinstance(payload, (dict, list)):
+        wanted: set[str] = set()
+        for issue in issues:
+            p: Optional[str] = issue.pointer
+            while p is not None:
+                wanted.add(p)
+                p = parent_pointer(p)
+        for n, (pointer, _value) in enumerate(_walk_wanted(payload, wanted)):
+            order[pointer] = n
+
+    def key(issue: Issue) -> tuple[int, int, int]:
+        p = issue.pointer
+        if p in order:
+            return (order[p], 0, SEVERITY_RANK.get(issue.severity, 3))
+        # A ghost node: it sits after its parent's existing children.
+        parent = parent_pointer(p)
+        base = order.get(parent, -1) if parent is not None else -1
+        return (base, 1, SEVERITY_RANK.get(issue.severity, 3))
+
+    return sorted(issues, key=key)
+
+
+def _walk_wanted(value: Any, wanted: set[str], pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Pre-order walk that only descends into nodes on the way to an issue."""
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    while stack:
+        p, v = stack.pop()
+        yield p, v
+        if p not in wanted:
+            continue
+        if isinstance(v, dict):
+            items = [(child_pointer(p, k), c) for k, c in v.items()]
+        elif isinstance(v, list):
+            items = [(child_pointer(p, i), c) for i, c in enumerate(v)]
+        else:
+            continue
+        stack.extend(reversed([(cp, c) for cp, c in items if cp in wanted]))
+
+
+def walk(value: Any, pointer: str = "", key: Optional[str | int] = None) -> Iterator[tuple[str, Optional[str | int], Any]]:
+    """Every node of a payload, pre-order, without recursion (payloads can be deep)."""
+    stack: list[tuple[str, Optional[str | int], Any]] = [(pointer, key, value)]
+    while stack:
+        p, k, v = stack.pop()
+        yield p, k, v
+        if isinstance(v, dict):
+            stack.extend(reversed([(child_pointer(p, ck), ck, cv) for ck, cv in v.items()]))
+        elif isinstance(v, list):
+            stack.extend(reversed([(child_pointer(p, i), i, cv) for i, cv in enumerate(v)]))
+
+
+SEARCH_LIMIT = 5000
+
+
+def search(payload: Any, query: str, limit: int = SEARCH_LIMIT) -> list[str]:
+    """Pointers of nodes whose key, scalar value or path contains ``query`` (case-insensitive),
+    in payload order; at most ``limit``."""
+    q = query.casefold()
+    if not q:
+        return []
+    found: list[str] = []
+    for pointer, key, value in walk(payload):
+        if not pointer:
+            continue
+        hit = (key is not None and q in str(key).casefold()) or q in pointer.casefold()
+        if not hit and not isinstance(value, (dict, list)):
+            hit = q in (value if isinstance(value, str) else json_scalar(value)).casefold()
+        if hit:
+            found.append(pointer)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def key_text(key: Optional[str | int]) -> Text:
+    """A key as the tree shows it: array indexes as ``[3]``, strings made visible and cut."""
+    if key is None:
+        return Text("payload", style="bold")
+    if isinstance(key, int):
+        return Text(f"[{key}]", style="bold cyan")
+    shown = visible(key)
+    if len(shown) > KEY_LIMIT:
+        shown = shown[: KEY_LIMIT - 1] + "…"
+    return Text(shown, style="bold")
+
+
+def value_text(value: Any, limit: int = VALUE_LIMIT) -> Text:
+    """A scalar as the tree shows it (strings quoted, long ones cut with an ellipsis)."""
+    style = {
+        "string": "green",
+        "integer": "magenta",
+        "number": "magenta",
+        "boolean": "yellow",
+        "null": "bold",
+    }[type_tag(value)]
+    return Text(json_scalar(value, limit), style=style)
+
+
+def node_label(
+    data: NodeData,
+    index: IssueIndex,
+    *,
+    expanded: bool,
+    match: bool = False,
+    current_match: bool = False,
+) -> Text:
+    """The whole line of one node: icon, key, value or child count, muted type tag, and the
+    issues on or beneath it."""
+    label = Text()
+    if data.kind == GHOST:
+        label.append(f"{ERROR_ICON} ", style="bold red")
+        label.append_text(key_text(data.key))
+        label.append(" — missing, required", style="red")
+        return label
+    if data.kind == MORE:
+        label.append(f"… {data.value:,} more — press enter to load them", style="italic dim")
+        return label
+    worst = index.worst(data.pointer)
+    if worst == "error":
+        label.append(f"{ERROR_ICON} ", style="bold red")
+    elif worst == "warning":
+        label.append(f"{WARNING_ICON} ", style="bold yellow")
+    key = key_text(data.key)
+    if worst == "error":
+        key.stylize("red")
+    elif worst == "warning":
+        key.stylize("yellow")
+    if current_match:
+        key.stylize("reverse")
+    elif match:
+        key.stylize("underline")
+    label.append_text(key)
+    value = data.value
+    if isinstance(value, (dict, list)):
+        size = len(value)
+        noun = ("key" if isinstance(value, dict) else "item") + ("s" if size != 1 else "")
+        if expanded or not size:
+            label.append(f"  {type_tag(value)} · {size} {noun}", style="dim")
+        else:
+            label.append(": ")
+            label.append("{…}" if isinstance(value, dict) else "[…]", style="dim")
+            label.append(f" {size} {noun}  {type_tag(value)}", style="dim")
+    else:
+        label.append(": ")
+        text = value_text(value)
+        if worst == "error":
+            text.stylize("red")
+        elif worst == "warning":
+            text.stylize("yellow")
+        label.append_text(text)
+        label.append(f"  {type_tag(value)}", style="dim")
+    if not expanded and isinstance(value, (dict, list)):
+        errors, warnings = index.counts(data.pointer)
+        if errors:
+            label.append(f"  {ERROR_ICON} {errors}", style="bold red")
+        if warnings:
+            label.append(f"  {WARNING_ICON} {warnings}", style="yellow")
+    return label

@@ -1,0 +1,280 @@
+"""The payload as a tree: one node per key or array item, built lazily as nodes expand.
+
+Labels are computed from ``NodeData`` at render time (never from markup), so search marks and
+issue counts follow the expanded state without rebuilding nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Optional
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from inspector.engine import Analysis
+from inspector.pointer import parse_pointer
+from inspector.tui.nodes import GHOST, MORE, VALUE, IssueIndex, NodeData, child_pointer, node_label
+
+PAGE = 1000
+"""Children added per expansion of a huge container; a "more" node loads the next page."""
+
+EXPAND_BUDGET = 20_000
+"""Most nodes that one expand-all / expand-to-level may create, so a 5 MB payload stays responsive."""
+
+OPEN_DEPTH = 2
+
+
+class PayloadTree(Tree[NodeData]):
+    """The tree of the payload being read, with issue marks and search marks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("h,left", "collapse_or_parent", "Collapse / parent", show=False),
+        Binding("l,right", "expand_or_child", "Expand / child", show=False),
+        Binding("g,home", "scroll_home", "First node", show=False),
+        Binding("G,end", "scroll_end", "Last node", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    PayloadTree {
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: Optional[str] = None) -> None:
+        super().__init__(Text("payload"), None, id=id)
+        self.guide_depth = 3
+        self.analysis: Optional[Analysis] = None
+        self.index = IssueIndex()
+        self.by_pointer: dict[str, TreeNode[NodeData]] = {}
+        self.matches: set[str] = set()
+        self.current_match: Optional[str] = None
+        self.budget_hit = False
+
+    # ------------------------------------------------------------------ content
+
+    def show(self, analysis: Analysis, index: IssueIndex) -> None:
+        """Replace the tree with ``analysis``: open to depth 2 plus the path to the first error."""
+        self.analysis = analysis
+        self.index = index
+        self.matches = set()
+        self.current_match = None
+        self.by_pointer = {}
+        self.clear()
+        root = self.root
+        if not analysis.readable:
+            root.data = NodeData("", None, None, kind=GHOST)
+            root.set_label(Text("unreadable input"))
+            root.allow_expand = False
+            self.by_pointer[""] = root
+            self.cursor_line = 0
+            return
+        root.data = NodeData("", None, analysis.payload)
+        root.allow_expand = root.data.is_container or bool(index.ghosts.get(""))
+        self.by_pointer[""] = root
+        self.expand_to_level(OPEN_DEPTH)
+        first_error = next((i for i in index.issues if i.severity == "error"), None)
+        if first_error is not None and first_error.pointer:
+            self.reveal(first_error.pointer, move=False)
+        self.cursor_line = 0
+
+    def load(self, node: TreeNode[NodeData]) -> int:
+        """Add ``node``'s children if they are not there yet (or its next page). Returns how
+        many nodes were added."""
+        data = node.data
+        if data is None or data.kind != VALUE or data.loaded:
+            return 0
+        value = data.value
+        added = 0
+        if isinstance(value, (dict, list)):
+            keys: list[Any] = list(value.keys()) if isinstance(value, dict) else []
+            total = len(value)
+            stop = min(total, data.next_index + PAGE)
+            for i in range(data.next_index, stop):
+                key = keys[i] if isinstance(value, dict) else i
+                child_value = value[key]
+                child = NodeData(child_pointer(data.pointer, key), key, child_value, depth=data.depth + 1)
+                tnode = node.add(Text(""), child, allow_expand=child.is_container)
+                self.by_pointer[child.pointer] = tnode
+                added += 1
+            data.next_index = stop
+            if stop < total:
+                more = NodeData(data.pointer, None, total - stop, kind=MORE, depth=data.depth + 1)
+                node.add_leaf(Text(""), more)
+                added += 1
+        for key in self.index.ghosts.get(data.pointer, ()):
+            ghost = NodeData(child_pointer(data.pointer, key), key, None, kind=GHOST, depth=data.depth + 1)
+            self.by_pointer[ghost.pointer] = node.add_leaf(Text(""), ghost)
+            added += 1
+        data.loaded = True
+        return added
+
+    def load_more(self, more: TreeNode[NodeData]) -> None:
+        """Replace a "more" node with the next page of its container."""
+        parent = more.parent
+        if parent is None or parent.data is None:
+            return
+        more.remove()
+        # Ghosts were added after the first page; drop them so they stay last.
+        for child in list(parent.children):
+            if child.data is not None and child.data.kind == GHOST:
+                child.remove()
+        parent.data.loaded = False
+        self.load(parent)
+
+    # ------------------------------------------------------------------ expansion
+
+    def expand_to_level(self, level: int) -> None:
+        """Show every node down to ``level`` (1 = the top-level keys), nothing deeper."""
+        self.budget_hit = False
+        self._collapse_quietly()
+        self._expand_bfs(lambda depth: depth < level)
+
+    def expand_everything(self) -> None:
+        """Expand every node, within ``EXPAND_BUDGET`` new nodes."""
+        self.budget_hit = False
+        self._expand_bfs(lambda depth: True)
+
+    def collapse_everything(self) -> None:
+        """Collapse to the top-level keys."""
+        self._collapse_quietly()
+        if self.root.allow_expand:
+            self.root._expanded = True
+        self._invalidate()
+
+    def _collapse_quietly(self) -> None:
+        # TreeNode.collapse_all() posts one message per node: thousands for a big payload.
+        # Expanded state is flipped directly and the tree invalidated once.
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node._expanded:
+                node._expanded = False
+                node._updates += 1
+                stack.extend(node.children)
+
+    def _expand_bfs(self, wanted: Any) -> None:
+        created = 0
+        frontier = [self.root]
+        while frontier:
+            following: list[TreeNode[NodeData]] = []
+            for node in frontier:
+                data = node.data
+                if data is None or not node.allow_expand or not wanted(data.depth):
+                    continue
+                if created >= EXPAND_BUDGET:
+                    self.budget_hit = True
+                    frontier = []
+                    break
+                created += self.load(node)
+                # Set directly, as in _collapse_quietly: no NodeExpanded message per node.
+                node._expanded = True
+                node._updates += 1
+                following.extend(node.children)
+            else:
+                frontier = following
+        self._invalidate()
+
+    def reveal(self, pointer: str, *, move: bool = True) -> Optional[TreeNode[NodeData]]:
+        """Expand the path to ``pointer`` (loading pages as needed) and optionally move the cursor
+        there. Returns the node, or None when the payload has no such node."""
+        node = self.root
+        current = ""
+        try:
+            tokens = parse_pointer(pointer)
+        except ValueError:
+            return None
+        for token in tokens:
+            self.load(node)
+            if not node.is_expanded:
+                node.expand()
+            current = child_pointer(current, token)
+            target = self.by_pointer.get(current)
+            while target is None and node.data is not None and node.data.next_index < len(node.data.value or ()):
+                more = next((c for c in node.children if c.data is not None and c.data.kind == MORE), None)
+                if more is None:
+                    break
+                self.load_more(more)
+                target = self.by_pointer.get(current)
+            if target is None:
+                return None
+            node = target
+        if move:
+            self.focus_node(node)
+        return node
+
+    def focus_node(self, node: TreeNode[NodeData]) -> None:
+        """Put the cursor on ``node`` and scroll it into view."""
+        self._tree_lines  # noqa: B018 - builds the line index so node.line is current
+        self.move_cursor(node, animate=False)
+        self.scroll_to_node(node, animate=False)
+
+    def set_matches(self, matches: list[str], current: Optional[str]) -> None:
+        self.matches = set(matches)
+        self.current_match = current
+        self._invalidate()
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        data = node.data
+        if data is None or node is self.root and self.analysis is not None and not self.analysis.readable:
+            label = Text("unreadable input: no tree (see the issues)", style="bold red")
+        else:
+            label = node_label(
+                data,
+                self.index,
+                expanded=node.is_expanded,
+                match=data.pointer in self.matches,
+                current_match=data.pointer == self.current_match and data.kind == VALUE,
+            )
+        label.stylize(style)
+        if node._allow_expand:
+            prefix = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE, base_style + Style(dim=True))
+        else:
+            prefix = ("", base_style)
+        return Text.assemble(prefix, label)
+
+    # ------------------------------------------------------------------ events and actions
+
+    @on(Tree.NodeExpanded)
+    def _load_on_expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        if self.load(event.node):
+            self._invalidate()
+
+    @on(Tree.NodeSelected)
+    def _load_more_on_select(self, event: Tree.NodeSelected[NodeData]) -> None:
+        data = event.node.data
+        if data is not None and data.kind == MORE:
+            event.stop()
+            parent = event.node.parent
+            if parent is None or parent.data is None:
+                return
+            start = parent.data.next_index
+            self.load_more(event.node)
+            self._invalidate()
+            self.focus_node(parent.children[start])
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.allow_expand:
+            node.collapse()
+        elif node.parent is not None:
+            self.focus_node(node.parent)
+
+    def action_expand_or_child(self) -> None:
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if not node.is_expanded:
+            self.load(node)
+            node.expand()
+        elif node.children:
+            self.focus_node(node.children[0])

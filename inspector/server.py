@@ -132,6 +132,16 @@ class Listener:
     def secret_set(self) -> bool:
         return self.secret is not None
 
+    @property
+    def serving(self) -> bool:
+        """Whether the HTTP server is accepting requests."""
+        return self._runner is not None
+
+    @property
+    def forward_url(self) -> Optional[str]:
+        """``--forward-to``: where each capture is relayed, and where a replay goes by default."""
+        return self.forward_to
+
     async def start(self, on_entry: OnEntry, on_update: Optional[OnEntry] = None) -> str:
         """Open the database, bind the port, and return the URL webhooks should be sent to."""
         self._on_entry = on_entry

@@ -567,14 +567,17 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
     if len(candidates) == 1:
         return candidates[0], "only branch of that type", None
     best: Optional[Schema] = None
-    best_score: tuple[int, int, int] = (0, 0, 0)
+    best_score: tuple[int, int, int, int] = (0, 0, 0, 0)
     for v in candidates:
         trial: list[Issue] = []
         validator_for(v)(value, (), trial)
         errors = sum(1 for i in trial if i.severity == "error")
         warnings = sum(1 for i in trial if i.severity == "warning")
+        # Fields a branch does not declare count before nulls: a full customer whose name is null
+        # reads as Customer, not as the two-field Customer ID with a dozen unknown fields.
+        unknown = sum(1 for i in trial if i.code == codes.UNKNOWN_FIELD)
         matched = -sum(1 for k in value if k in v.properties) if type(value) is dict else 0
-        score = (errors, warnings, matched)
+        score = (errors, unknown, warnings, matched)
         if best is None or score < best_score:
             best, best_score = v, score
     return best, "best match", None

@@ -86,10 +86,15 @@ def pointers(value: Any, at: str = "") -> Iterator[str]:
             yield from pointers(v, f"{at}/{i}")
 
 
+DISCRIMINATING_KEYS = frozenset({"type", "object", "calculation_type", "event"})
+
+
 def nulled(value: Any) -> Any:
-    """``value`` with every scalar leaf replaced by null (Voucherify's examples are full of them)."""
+    """``value`` with every scalar leaf replaced by null (Voucherify's examples are full of them),
+    except the keys that pick a union's branch: a null there matches no branch, which the engine
+    reports as an error by design."""
     if isinstance(value, dict):
-        return {k: nulled(v) for k, v in value.items()}
+        return {k: v if k in DISCRIMINATING_KEYS and not isinstance(v, (dict, list)) else nulled(v) for k, v in value.items()}
     if isinstance(value, list):
         return [nulled(v) for v in value]
     return None

@@ -1,0 +1,204 @@
+"""Voucherify's seven published event specs (``../shared/voucherify-openapi``; skipped when absent):
+all 72 events load, and payloads built from their schemas validate in every form."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from inspector.describe import describe
+from inspector.engine import Engine
+from inspector.inputs import analyze_paths, make_engine
+from inspector.registry import Registry, normalize_event_type
+from inspector.schema import Schema
+from inspector.specs import add_documents, load_specs
+from tests.specs.instances import FORMS, instance, nulled, pointers, prefix, wrap
+
+ROOT = Path(__file__).resolve().parents[2]
+SEVERAL = (
+    "customer.created",
+    "voucher.created",
+    "redemption.succeeded",
+    "customer.rewarded.loyalty_points",
+    "voucher.loyalty_card.transaction.created",
+    "business_validation_rule.assignment.created",
+    "manual_distribution_schedule",
+    "campaign.promotion_tier.updated",
+)
+
+
+@pytest.fixture(scope="module")
+def engine(voucherify_specs: Path) -> Engine:
+    return make_engine([str(voucherify_specs)])
+
+
+@pytest.fixture(scope="module")
+def spec_only(voucherify_specs: Path) -> Engine:
+    """Every type from the specs, including the two the built-in models cover."""
+    registry = Registry()
+    add_documents(registry, load_specs([str(voucherify_specs)]))
+    return Engine(registry)
+
+
+def _spec_types(engine: Engine) -> list[str]:
+    return [e.event_type for e in engine.registry if e.origin != "built-in"]
+
+
+def test_all_seven_files_define_the_72_events(voucherify_specs: Path) -> None:
+    docs = load_specs([str(voucherify_specs)])
+    assert len(docs) == 7
+    keys = [ev.key for d in docs for ev in d.events]
+    types = {ev.event_type for d in docs for ev in d.events}
+    assert len(keys) == 72 and len(types) == 72
+    for key in keys:
+        expected = key.removeprefix("EVENTS.").lower()
+        expected = expected.replace("bus_val_rule", "business_validation_rule", 1)
+        if expected == "distribution.manual_distribution_schedule":
+            expected = "manual_distribution_schedule"
+        assert normalize_event_type(key) == expected
+    assert {"business_validation_rule.assignment.created", "manual_distribution_schedule",
+            "customer.reward_redemptions.created", "customer.holder.assignment.deleted"} <= types
+    shared = {ev.event_type: ev.schema for d in docs for ev in d.events}
+    assert shared["customer.reward_redemptions.created"] is shared["customer.reward_redemptions.pending"]
+
+
+def test_engine_knows_every_event_and_built_in_models_keep_their_types(engine: Engine) -> None:
+    assert len(engine.registry) == 72
+    assert len(_spec_types(engine)) == 70
+    assert engine.registry.get("customer.holder.assignment.created").origin == "built-in"  # type: ignore[union-attr]
+    assert engine.registry.get("EVENTS.CUSTOMER.ORDER.PAID").origin.endswith("events-customer.json")  # type: ignore[union-attr]
+
+
+def _cases(engine: Engine, types: Any) -> Iterator[tuple[str, Schema, str]]:
+    for event_type in types:
+        schema = engine.registry.get(event_type).schema  # type: ignore[union-attr]
+        for form in FORMS:
+            yield event_type, schema, form
+
+
+def test_every_event_validates_clean_in_every_form(engine: Engine) -> None:
+    problems = []
+    for event_type, schema, form in _cases(engine, _spec_types(engine)):
+        for full in (False, True):
+            result = engine.analyze(wrap(form, instance(schema, full=full), event_type), event_type=event_type if form == "data" else None)
+            assert result.event_type == event_type and result.form == form
+            bad = [(i.severity, i.code, i.pointer, i.message) for i in result.issues if i.severity != "info"]
+            if bad:
+                problems.append((event_type, form, full, bad[:3]))
+    assert problems == []
+
+
+def test_nulls_everywhere_are_warnings_never_errors(engine: Engine) -> None:
+    for event_type, schema, form in _cases(engine, SEVERAL):
+        data = nulled(instance(schema, full=True))
+        result = engine.analyze(wrap(form, data, event_type), event_type=event_type if form == "data" else None)
+        assert result.errors == 0, (event_type, form, [i for i in result.issues if i.severity == "error"][:3])
+        assert result.warnings > 0
+        assert all(i.code == "null" for i in result.issues if i.severity == "warning")
+
+
+def _required_field(schema: Schema, data: Any, at: str = "") -> tuple[str, Schema] | None:
+    """The deepest required field present in ``data`` (outside unions): a deliberate break with a
+    known pointer."""
+    for name, value in data.items():
+        child = schema.properties.get(name)
+        if isinstance(value, dict) and child is not None and not child.variants and child.types == frozenset({"object"}):
+            deeper = _required_field(child, value, f"{at}/{name}")
+            if deeper is not None:
+                return deeper
+    for name in sorted(schema.required):
+        if name in data and name in schema.properties:
+            return f"{at}/{name}", schema.properties[name]
+    return None
+
+
+def _drop(payload: Any, pointer: str) -> None:
+    *parents, last = pointer.strip("/").split("/")
+    for token in parents:
+        payload = payload[token]
+    del payload[last]
+
+
+def _put(payload: Any, pointer: str, value: Any) -> None:
+    *parents, last = pointer.strip("/").split("/")
+    for token in parents:
+        payload = payload[token]
+    payload[last] = value
+
+
+@pytest.mark.parametrize("event_type", SEVERAL)
+def test_deliberate_breaks_give_the_right_error_at_the_right_pointer(engine: Engine, event_type: str) -> None:
+    schema = engine.registry.get(event_type).schema  # type: ignore[union-attr]
+    data = instance(schema, full=True)
+    found = _required_field(schema, data)
+    assert found is not None
+    pointer, child = found
+    for form in FORMS:
+        missing = copy.deepcopy(data)
+        _drop(missing, pointer)
+        result = engine.analyze(wrap(form, missing, event_type), event_type=event_type if form == "data" else None)
+        assert ("error", "required", prefix(form) + pointer) in {(i.severity, i.code, i.pointer) for i in result.issues}
+        ghost = describe(result.schema, result.payload, prefix(form) + pointer)
+        assert ghost.listed and ghost.required
+        wrong = copy.deepcopy(data)
+        _put(wrong, pointer, [] if child.types != frozenset({"array"}) else "not a list")
+        result = engine.analyze(wrap(form, wrong, event_type), event_type=event_type if form == "data" else None)
+        assert [(i.severity, i.code) for i in result.issues if i.pointer == prefix(form) + pointer and i.severity != "info"] in (
+            [("error", "type")], [("error", "discriminator")]
+        )
+
+
+def test_enum_and_discount_discriminator_errors(engine: Engine) -> None:
+    data = instance(engine.registry.get("voucher.created").schema, full=True)  # type: ignore[union-attr]
+    data["voucher"]["type"] = "PLATINUM_CARD"
+    data["voucher"]["discount"] = {"type": "BOGUS"}
+    for form in FORMS:
+        result = engine.analyze(wrap(form, data, "voucher.created"), event_type="voucher.created" if form == "data" else None)
+        at = prefix(form)
+        errors = {(i.code, i.pointer) for i in result.issues if i.severity == "error"}
+        assert errors == {("enum", f"{at}/voucher/type"), ("discriminator", f"{at}/voucher/discount/type")}
+
+
+def test_discount_variant_is_chosen_by_type_and_described(engine: Engine) -> None:
+    data = instance(engine.registry.get("voucher.created").schema, full=True)  # type: ignore[union-attr]
+    data["voucher"]["discount"] = {"type": "PERCENT", "percent_off": 10}
+    result = engine.analyze(wrap("envelope", data, "voucher.created"))
+    assert result.errors == 0
+    doc = describe(result.schema, result.payload, "/data/voucher/discount")
+    assert doc.variant == "Percent" and doc.variant_how == 'type="PERCENT"'
+    assert describe(result.schema, result.payload, "/data/voucher/discount/percent_off").description
+
+
+def test_every_node_has_its_docs_entry(engine: Engine) -> None:
+    for event_type, schema, form in _cases(engine, SEVERAL):
+        data = instance(schema, full=True)
+        result = engine.analyze(wrap(form, data, event_type), event_type=event_type if form == "data" else None)
+        for pointer in pointers(data):
+            doc = describe(result.schema, result.payload, prefix(form) + pointer)
+            assert doc.listed, (event_type, form, pointer, doc.reason)
+
+
+def test_spec_and_built_in_model_agree_on_the_docs_samples(engine: Engine, spec_only: Engine) -> None:
+    """The reviewed built-in models and the spec read Voucherify's own examples the same way."""
+    samples = sorted(str(p) for p in (ROOT / "samples").glob("holder-assignment-*.json"))
+    assert samples
+    for built_in, spec in zip(analyze_paths(engine, samples), analyze_paths(spec_only, samples)):
+        assert built_in.event_origin == "built-in" and spec.event_origin is not None and spec.event_origin.endswith("events-customer.json")
+        assert {(i.severity, i.code, i.pointer) for i in spec.issues} == {(i.severity, i.code, i.pointer) for i in built_in.issues}
+
+
+def test_validate_cli_with_the_specs(voucherify_specs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from inspector.cli import main
+
+    engine = make_engine([str(voucherify_specs)])
+    data = instance(engine.registry.get("customer.order.paid").schema, full=True)  # type: ignore[union-attr]
+    good = tmp_path / "paid.json"
+    good.write_text(json.dumps(wrap("envelope", data, "customer.order.paid")))
+    assert main(["validate", "--spec", str(voucherify_specs), str(good)]) == 0
+    assert "customer.order.paid · 0 errors" in capsys.readouterr().out
+    assert main(["validate", str(good)]) == 0
+    assert "schema.none" in capsys.readouterr().out

@@ -208,10 +208,10 @@ class InspectorApp(App[None]):
 
     @on(PayloadsLoaded)
     def _on_payloads_loaded(self, message: PayloadsLoaded) -> None:
+        self._add_entries(message.entries, top=False)
         if message.done:
             self.loading = False
             self.loaded_at = time.perf_counter()
-        self._add_entries(message.entries, top=False)
         self._update_list_title()
 
     @on(EntriesAdded)
@@ -220,7 +220,8 @@ class InspectorApp(App[None]):
 
     def _add_entries(self, entries: Sequence[Entry], *, top: bool) -> None:
         events = self.event_list
-        was_empty = not events.entries
+        before = len(events.entries)
+        was_empty = not before
         if entries:
             if top:
                 events.prepend(entries)
@@ -235,6 +236,9 @@ class InspectorApp(App[None]):
                 events.focus()
             else:
                 self.tree.focus()
+        elif not top and self.loading and before == 1 and count > 1:
+            # The first payload of a file showed alone; now that it is a list, start on the list.
+            events.focus()
         elif not count:
             self._set_empty(True)
         self._schedule_status()

@@ -1,0 +1,107 @@
+"""Fixtures for the inspector TUI: apps built through ``create_app`` as users get them, an
+isolated data dir, no cursor blink, and a clipboard that records instead of copying."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from inspector.capture import Capture, Entry
+from inspector.engine import Engine
+from inspector.tui import clipboard
+from inspector.tui.app import InspectorApp
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+
+
+def sample(name: str) -> str:
+    return str(SAMPLES / name)
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("VOUCHERIFY_INSPECT_SPEC", raising=False)
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+@pytest.fixture
+def copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the app sent to the system clipboard (pyperclip path)."""
+    got: list[str] = []
+    monkeypatch.setattr(clipboard, "system_copy", got.append)
+    return got
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine()
+
+
+async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for the app to reach a state (file loading runs in a worker)."""
+
+    async def loop() -> None:
+        while not predicate():
+            await pilot.pause(0.01)
+
+    await asyncio.wait_for(loop(), timeout)
+    await pilot.pause()
+
+
+async def loaded(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, InspectorApp)
+    await until(pilot, lambda: not app.loading and app.current is not None)
+
+
+def cursor_pointer(app: InspectorApp) -> Optional[str]:
+    node = app.tree.cursor_node
+    return node.data.pointer if node is not None and node.data is not None else None
+
+
+def details_text(app: InspectorApp) -> str:
+    from textual.widgets import Static
+
+    body = app.query_one("#details-body", Static)
+    return str(body.content)
+
+
+def make_entry(engine: Engine, payload: Any, *, source: str = "live", capture: Optional[Capture] = None, retry_of: Optional[int] = None) -> Entry:
+    return Entry(engine.analyze(payload, source=source), capture=capture, retry_of=retry_of)
+
+
+def load_sample(name: str) -> Any:
+    return json.loads((SAMPLES / name).read_text())
+
+
+class FakeListener:
+    """Stands in for the HTTP listener: records calls, hands out entries on demand."""
+
+    def __init__(self, *, secret_set: bool = True, forward_url: Optional[str] = "http://localhost:3000/hook") -> None:
+        self.secret_set = secret_set
+        self.forward_url = forward_url
+        self.on_entry: Optional[Callable[[Entry], None]] = None
+        self.stopped = 0
+        self.replays: list[tuple[Capture, Optional[str], Optional[bytes]]] = []
+
+    async def start(self, on_entry: Callable[[Entry], None]) -> str:
+        self.on_entry = on_entry
+        return "http://127.0.0.1:8765/"
+
+    async def stop(self) -> None:
+        self.stopped += 1
+
+    async def replay(self, capture: Capture, *, url: Optional[str], body: Optional[bytes]) -> Capture:
+        self.replays.append((capture, url, body))
+        from dataclasses import replace
+
+        return replace(capture, forward_url=url or self.forward_url, forward_status=202, forward_latency_ms=12.0)

@@ -1,0 +1,297 @@
+"""Pilot tests of the inspector: what a developer sees and does with a payload."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Static
+
+from inspector.engine import Engine
+from inspector.tui.app import InspectorApp, create_app
+from inspector.tui.event_list import EventList
+from inspector.tui.nodes import GHOST, MORE
+from inspector.tui.payload_tree import PAGE
+from inspector.tui.search_bar import SearchBar
+from inspector.tui.welcome import Welcome
+
+from .conftest import cursor_pointer, details_text, loaded, make_entry, sample, until
+
+VALID = sample("holder-assignment-created.envelope.json")
+MISSING = sample("invalid-missing-required.envelope.json")
+
+
+def expanded(app: InspectorApp, pointer: str) -> bool:
+    return app.tree.by_pointer[pointer].is_expanded
+
+
+async def test_no_path_shows_the_welcome_screen(engine: Engine) -> None:
+    app = create_app(engine=engine)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-empty")
+        welcome = app.query_one(Welcome)
+        assert welcome.display
+        text = str(welcome.content)
+        assert "voucherify-inspect payload.json" in text and "voucherify-inspect listen" in text
+        assert not app.query_one("#main").display
+
+
+async def test_opens_to_depth_two_and_the_first_error(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[MISSING])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        assert not app.screen.has_class("-multi")  # one payload: no event list
+        assert expanded(app, "") and expanded(app, "/data") and expanded(app, "/event")
+        assert not expanded(app, "/data/voucher")
+        assert expanded(app, "/data/holder")  # the path to the first error
+        summary = str(app.query_one("#summary", Static).content)
+        assert "webhook envelope v2024-01-01" in summary and "customer.holder.assignment.created" in summary
+        assert "3 errors" in summary and "12 warnings" in summary
+
+
+async def test_vim_and_arrow_navigation(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[VALID])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        assert cursor_pointer(app) == ""
+        await pilot.press("j", "j")
+        assert cursor_pointer(app) == "/project_id"
+        await pilot.press("k")
+        assert cursor_pointer(app) == "/id"
+        await pilot.press("G")
+        last = cursor_pointer(app)
+        assert last is not None and last.startswith("/event/")
+        await pilot.press("h")  # a leaf: h goes to its parent
+        assert cursor_pointer(app) == "/event"
+        await pilot.press("h")  # expanded: h collapses
+        assert not expanded(app, "/event")
+        await pilot.press("l")
+        assert expanded(app, "/event")
+        await pilot.press("l")
+        assert cursor_pointer(app) == "/event/id"
+        await pilot.press("g", "down")
+        assert cursor_pointer(app) == "/id"
+        assert "Pointer  /id" in details_text(app)
+
+
+async def test_expand_to_level_and_all(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[VALID])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("1")
+        assert expanded(app, "") and not expanded(app, "/data")
+        await pilot.press("3")
+        assert expanded(app, "/data/holder") and not expanded(app, "/data/voucher/discount")
+        await pilot.press("e")
+        assert expanded(app, "/data/voucher/discount") and expanded(app, "/data/campaign/voucher/discount")
+        await pilot.press("E")
+        assert expanded(app, "") and not expanded(app, "/data")
+
+
+async def test_ghost_nodes_and_jumping_between_issues(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[MISSING])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("n")
+        assert cursor_pointer(app) == "/data/holder/customer_id"
+        node = app.tree.cursor_node
+        assert node is not None and node.data is not None and node.data.kind == GHOST
+        label = app.tree.render_label(node, app.tree.rich_style, app.tree.rich_style).plain
+        assert "customer_id — missing, required" in label
+        details = details_text(app)
+        assert "missing" in details and "required" in details and "missing required field customer_id" in details
+        await pilot.press("n")
+        assert cursor_pointer(app) == "/data/voucher/code"
+        await pilot.press("N")
+        assert cursor_pointer(app) == "/data/holder/customer_id"
+        # n works from the issues pane too, and choosing an issue there jumps to it.
+        app.issues_pane.focus()
+        await pilot.pause()
+        last = len(app.index.issues) - 1
+        app.issues_pane.highlighted = last
+        await pilot.press("enter")
+        assert cursor_pointer(app) == app.index.issues[last].pointer
+        assert app.focused is app.tree
+
+
+async def test_collapsed_ancestor_counts_issues_beneath(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[sample("invalid-wrong-types.envelope.json")])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        voucher = app.tree.by_pointer["/data"]
+        voucher.collapse()
+        await pilot.pause()
+        label = app.tree.render_label(voucher, app.tree.rich_style, app.tree.rich_style).plain
+        assert "✖ 4" in label and "▲ 12" in label
+
+
+async def test_search_reveals_cycles_and_clears(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[VALID])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("1")
+        await pilot.press("slash")
+        assert isinstance(app.focused, SearchBar)
+        await pilot.press(*"start_date")
+        matches = app.search_state.matches
+        assert matches == ["/data/voucher/start_date", "/data/campaign/start_date"]
+        assert cursor_pointer(app) == "/data/voucher/start_date"
+        assert expanded(app, "/data/voucher") and expanded(app, "/data/campaign")  # revealed
+        await pilot.press("enter")
+        assert app.focused is app.tree
+        await pilot.press("n")
+        assert cursor_pointer(app) == "/data/campaign/start_date"
+        assert "search: 2/2" in str(app.query_one("#summary", Static).content)
+        await pilot.press("n")
+        assert cursor_pointer(app) == "/data/voucher/start_date"
+        # values and paths match too
+        await pilot.press("slash")
+        app.query_one(SearchBar).value = ""
+        await pilot.press(*"referral_program")
+        found = app.search_state.matches or []
+        assert "/data/holder/campaign_type" in found and "/data/campaign/campaign_type" in found  # values
+        assert "/data/campaign/referral_program" in found  # a key
+        await pilot.press("escape")
+        assert app.search_state.matches is None and not app.tree.matches
+        assert not app.query_one(SearchBar).display
+        await pilot.press("n")  # back to issues
+        assert cursor_pointer(app) == app.index.issues[0].pointer
+
+
+async def test_copy_value_paths_payload_and_report(engine: Engine, copied: list[str]) -> None:
+    app = create_app(engine=engine, paths=[MISSING])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        app.tree.focus_node(app.tree.reveal("/data/holder/holder_role") or app.tree.root)
+        await pilot.pause()
+        await pilot.press("y")
+        assert copied[-1] == "REFEREE" and app.clipboard == "REFEREE"
+        await pilot.press("p")
+        assert copied[-1] == "/data/holder/holder_role"
+        await pilot.press("P")
+        assert copied[-1] == ".data.holder.holder_role"
+        await pilot.press("Y")
+        assert json.loads(copied[-1]) == json.loads(Path(MISSING).read_text())
+        await pilot.press("R")
+        assert "missing required field customer_id" in copied[-1]
+        await pilot.pause()
+        titles = [n.title for n in app._notifications]
+        assert "Copied value (7 characters)" in titles and "Copied issue report" in " ".join(titles)
+
+
+async def test_event_list_of_an_ndjson_file(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[sample("events.ndjson")])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        events = app.event_list
+        assert app.screen.has_class("-multi") and app.focused is events
+        assert [e.analysis.line for e in events.entries] == [1, 2, 3, 4, 5, 6]
+        assert events.children == () or len(events.children) == 0  # lines, not widgets
+        await pilot.press("j", "j", "j")
+        assert app.current is events.entries[3]
+        assert "3 errors" in str(app.query_one("#summary", Static).content)
+        await pilot.press("G")
+        assert app.current is events.entries[5] and not app.current.analysis.readable
+        details = details_text(app)
+        assert "invalid JSON" in details and "at line 6, column 15" in details
+        await pilot.press("enter")
+        assert app.focused is app.tree
+
+
+async def test_a_file_that_cannot_be_parsed_opens(engine: Engine, tmp_path: Path) -> None:
+    app = create_app(engine=engine, paths=[sample("invalid-json-trailing-comma.json"), str(tmp_path / "nope.json")])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        first, second = app.event_list.entries
+        assert not first.analysis.readable and not second.analysis.readable
+        assert "line 2, column 27" in details_text(app)
+        assert "unreadable" in str(app.query_one("#summary", Static).content)
+        await pilot.press("y", "n")  # nothing to copy, one issue: no crash
+        await pilot.press("j")
+        assert "no such file" in details_text(app)
+
+
+async def test_many_payloads_stay_virtual(engine: Engine) -> None:
+    payload = json.loads(Path(VALID).read_text())
+    analysis = engine.analyze(payload, source="stored")
+    from inspector.capture import Entry
+
+    entries = [Entry(analysis) for _ in range(5000)]
+    app = create_app(engine=engine, entries=entries)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await until(pilot, lambda: app.current is not None)
+        events = app.event_list
+        assert len(events.entries) == 5000 and len(list(events.children)) == 0
+        assert events.virtual_size.height == 5000
+        await pilot.press("G")
+        assert events.cursor == 4999 and events.scroll_offset.y > 4900
+
+
+async def test_huge_containers_load_in_pages(engine: Engine) -> None:
+    payload = {"items": list(range(PAGE * 3 + 5)), "deep": {"a": {"b": {"c": {"d": 1}}}}}
+    app = create_app(engine=engine, entries=[make_entry(engine, payload)])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await until(pilot, lambda: app.current is not None)
+        items = app.tree.by_pointer["/items"]
+        assert len(items.children) == PAGE + 1
+        more = items.children[-1]
+        assert more.data is not None and more.data.kind == MORE and more.data.value == PAGE * 2 + 5
+        node = app.tree.reveal(f"/items/{PAGE * 2 + 3}")
+        assert node is not None and cursor_pointer(app) == f"/items/{PAGE * 2 + 3}"
+        await pilot.press("e")
+        assert app.tree.by_pointer["/deep/a/b/c"].is_expanded
+
+
+async def test_entries_added_go_on_top_without_stealing_focus(engine: Engine) -> None:
+    payload = json.loads(Path(VALID).read_text())
+    first = make_entry(engine, payload, source="a")
+    app = create_app(engine=engine, entries=[first, make_entry(engine, payload, source="b")])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await until(pilot, lambda: app.current is first)
+        app.tree.focus()
+        await pilot.press("j", "j")
+        reading = cursor_pointer(app)
+        burst = [make_entry(engine, payload, source=f"live{i}") for i in range(300)]
+        for entry in burst:
+            app.post_message(InspectorApp.EntriesAdded([entry]))
+        await pilot.pause()
+        events = app.event_list
+        assert len(events.entries) == 302
+        assert events.entries[0] is burst[-1] and events.entries[299] is burst[0]
+        assert events.current is first and app.current is first  # still reading the same one
+        assert app.focused is app.tree and cursor_pointer(app) == reading
+        assert events.border_title == "events 302"
+
+
+async def test_command_palette_reaches_every_action(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[VALID])
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for wanted in ("Search", "Next issue or match", "Expand all", "Collapse all", "Expand to level 3",
+                       "Copy value", "Copy JSON Pointer", "Copy jq path", "Copy payload", "Copy issue report",
+                       "Theme", "Keys"):
+            assert wanted in titles
+        await pilot.press("f1")
+        assert app.screen.query("HelpPanel")
+
+
+async def test_stdin_bytes_are_read_as_a_payload(engine: Engine) -> None:
+    data = Path(MISSING).read_bytes()
+    app = create_app(engine=engine, paths=["-"], stdin=data)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert app.current is not None and app.current.analysis.source == "<stdin>"
+        assert app.current.analysis.errors == 3
+
+
+def test_open_refuses_without_a_terminal(capsys: object, monkeypatch: object) -> None:
+    import argparse
+
+    from inspector.commands import open as open_cmd
+
+    code = open_cmd.run(argparse.Namespace(paths=[VALID], type=None, spec=None))
+    assert code == 2
+    assert "needs a terminal" in capsys.readouterr().err  # type: ignore[attr-defined]

@@ -76,19 +76,20 @@ class LinePrinter:
 async def serve_lines(listener: Listener, out: TextIO) -> None:
     """Run the listener until SIGINT/SIGTERM, printing one line per request."""
     printer = LinePrinter(out)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Before the URL is printed: whoever reads it may signal us at once.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
     url = await listener.start(printer.entry, printer.update)
     secret = "set" if listener.secret_set else "not set: signatures are not checked"
     out.write(f"listening on {url}  (database {listener.db}; secret {secret})\n")
     if listener.forward_to:
         out.write(f"forwarding to {listener.forward_to}\n")
     out.flush()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
     try:
         await stop.wait()
     finally:

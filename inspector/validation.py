@@ -568,6 +568,10 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
         return candidates[0], "only branch of that type", None
     best: Optional[Schema] = None
     best_score: tuple[int, int, int, int] = (0, 0, 0, 0)
+    if type(value) is dict:
+        # Most declared keys first (a stable sort keeps ties in order), so that a perfect fit,
+        # found first, can end the search: no later branch could score lower.
+        candidates = sorted(candidates, key=lambda v: -sum(1 for k in value if k in v.properties))
     for v in candidates:
         trial: list[Issue] = []
         validator_for(v)(value, (), trial)
@@ -578,6 +582,8 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
         unknown = sum(1 for i in trial if i.code == codes.UNKNOWN_FIELD)
         matched = -sum(1 for k in value if k in v.properties) if type(value) is dict else 0
         score = (errors, unknown, warnings, matched)
+        if not errors and not warnings:
+            return v, "best match", None
         if best is None or score < best_score:
             best, best_score = v, score
     return best, "best match", None

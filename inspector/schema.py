@@ -148,6 +148,10 @@ class Compiler:
                 setattr(placeholder, f.name, getattr(built, f.name))
         return placeholder
 
+    def resolve(self, ref: str) -> Any:
+        """The raw node a local ``$ref`` points at (specs also reference request bodies)."""
+        return self._resolve(ref)
+
     def _resolve(self, ref: str) -> Any:
         if not ref.startswith("#"):
             raise SchemaError(f"{self.source}: only local $ref are supported, got {ref!r}")

@@ -97,25 +97,26 @@ def is_event_spec(doc: dict[str, Any]) -> bool:
     return str(doc.get("openapi", "")).startswith("3.") and isinstance(hooks, dict) and bool(hooks)
 
 
-def _deref(doc: dict[str, Any], node: Any, compiler: Compiler) -> Any:
-    # Path items and request bodies may themselves be $refs (to components/requestBodies...).
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 16:
-        node = compiler._resolve(node["$ref"])
-        seen += 1
+def _deref(node: Any, compiler: Compiler) -> Any:
+    # Path items and request bodies may themselves be $refs (to components/requestBodies...);
+    # the bound stops a cycle of refs.
+    for _ in range(16):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            break
+        node = compiler.resolve(node["$ref"])
     return node
 
 
-def _body_schema(doc: dict[str, Any], key: str, item: Any, compiler: Compiler) -> tuple[Any, Optional[str]]:
+def _body_schema(key: str, item: Any, compiler: Compiler) -> tuple[Any, Optional[str]]:
     """The JSON request-body schema node of one webhook and the operation's summary."""
-    item = _deref(doc, item, compiler)
+    item = _deref(item, compiler)
     if not isinstance(item, dict):
         raise SchemaError(f"webhook {key!r} is not an object")
     for method in _METHODS:
-        op = _deref(doc, item.get(method), compiler)
+        op = _deref(item.get(method), compiler)
         if not isinstance(op, dict):
             continue
-        body = _deref(doc, op.get("requestBody"), compiler)
+        body = _deref(op.get("requestBody"), compiler)
         content = body.get("content") if isinstance(body, dict) else None
         if not isinstance(content, dict):
             continue
@@ -147,7 +148,7 @@ def load_spec(path: Path, doc: Optional[dict[str, Any]] = None) -> SpecDocument:
     compiler = Compiler(doc, source=str(path))
     for key, item in hooks.items():
         try:
-            node, summary = _body_schema(doc, key, item, compiler)
+            node, summary = _body_schema(key, item, compiler)
             schema = compiler.compile(node)
         except SchemaError as exc:
             text = str(exc)

@@ -535,17 +535,17 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
 
     Returns (variant or None, how it was chosen, and when a discriminator matched no branch: its
     key, the value found and the values allowed). Branches are narrowed by JSON type, then by each
-    discriminating property; when several still fit, the one with fewest issues wins.
+    discriminating property; a union without one settles by a field only one branch declares, and
+    a scalar by the one enum that lists it; when several still fit, the one with fewest issues wins.
     """
     candidates = [v for v in s.variants if _accepts_type(v, value)]
     if not candidates:
         return None, "", None
     if type(value) is dict:
-        tagged = False
-        for key, table in discriminators(s):
+        table_by_key = discriminators(s)
+        for key, table in table_by_key:
             if key not in value:
                 continue
-            tagged = True
             found = value[key]
             narrowed = [v for v, allowed in table if v in candidates and (not allowed or _hashable_in(found, allowed))]
             if not narrowed:
@@ -556,7 +556,7 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
                 how = f"{key}={short(found)}"
                 if len(candidates) == 1:
                     return candidates[0], how, None
-        if not tagged and len(candidates) > 1:
+        if not table_by_key and len(candidates) > 1:
             chosen, how = _by_own_key(candidates, value)
             if chosen is not None:
                 return chosen, how, None

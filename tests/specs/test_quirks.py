@@ -112,6 +112,12 @@ def test_overlapping_branches_fall_back_to_the_best_fit_and_say_so(fixture_engin
     assert infos == [("/referrer", "read as Customer Id (the variant that fits best)")]
 
 
+def test_missing_discriminator_falls_back_to_the_best_fit(fixture_engine: Engine) -> None:
+    result = _analyze(fixture_engine, _data(discount={"percent_off": 5}))
+    assert _found(result) == [("error", "required", "/discount/type")]
+    assert [i.message for i in result.issues if i.code == "schema.variant"] == ["read as Percent (the variant that fits best)"]
+
+
 def test_unknown_discriminator_value_is_an_error(fixture_engine: Engine) -> None:
     result = _analyze(fixture_engine, _data(discount={"type": "BOGUS"}))
     assert _found(result) == [("error", "discriminator", "/discount/type")]

@@ -530,13 +530,17 @@ def _accepts_type(s: Schema, value: Any) -> bool:
     return t in s.types or (t == "integer" and "number" in s.types)
 
 
-def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Optional[tuple[str, Any, list]]]:
+def choose_variant(
+    s: Schema, value: Any, *, path: Path = (), sink: Optional[list] = None
+) -> tuple[Optional[Schema], str, Optional[tuple[str, Any, list]]]:
     """Pick the branch of a union for ``value``.
 
     Returns (variant or None, how it was chosen, and when a discriminator matched no branch: its
     key, the value found and the values allowed). Branches are narrowed by JSON type, then by each
     discriminating property; a union without one settles by a field only one branch declares, and
     a scalar by the one enum that lists it; when several still fit, the one with fewest issues wins.
+    Branches are then tried at ``path``, and the winner's issues go to ``sink``, so the validator
+    need not validate the value again.
     """
     candidates = [v for v in s.variants if _accepts_type(v, value)]
     if not candidates:
@@ -568,13 +572,14 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
         return candidates[0], "only branch of that type", None
     best: Optional[Schema] = None
     best_score: tuple[int, int, int, int] = (0, 0, 0, 0)
+    best_trial: list[Issue] = []
     if type(value) is dict:
         # Most declared keys first (a stable sort keeps ties in order), so that a perfect fit,
         # found first, can end the search: no later branch could score lower.
         candidates = sorted(candidates, key=lambda v: -sum(1 for k in value if k in v.properties))
     for v in candidates:
         trial: list[Issue] = []
-        validator_for(v)(value, (), trial)
+        validator_for(v)(value, path, trial)
         errors = sum(1 for i in trial if i.severity == "error")
         warnings = sum(1 for i in trial if i.severity == "warning")
         # Fields a branch does not declare count before nulls: a full customer whose name is null
@@ -583,9 +588,12 @@ def choose_variant(s: Schema, value: Any) -> tuple[Optional[Schema], str, Option
         matched = -sum(1 for k in value if k in v.properties) if type(value) is dict else 0
         score = (errors, unknown, warnings, matched)
         if not errors and not warnings:
-            return v, "best match", None
+            best, best_trial = v, trial
+            break
         if best is None or score < best_score:
-            best, best_score = v, score
+            best, best_score, best_trial = v, score, trial
+    if sink is not None:
+        sink.extend(best_trial)
     return best, "best match", None
 
 
@@ -640,7 +648,8 @@ def _build_union(s: Schema) -> Validator:
                 if variant is not None:
                     validator_for(variant)(v, p, out)
                     return
-        chosen, how, bad = choose_variant(s, v)
+        trial: list[Issue] = []
+        chosen, how, bad = choose_variant(s, v, path=p, sink=trial)
         if bad is not None:
             key, found, allowed = bad
             out.append(
@@ -668,6 +677,8 @@ def _build_union(s: Schema) -> Validator:
             out.append(
                 Issue(None, "info", codes.VARIANT, f"read as {chosen.label} (the variant that fits best)", path=p)
             )
+            out.extend(trial)
+            return
         validator_for(chosen)(v, p, out)
 
     return check

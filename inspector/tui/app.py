@@ -8,6 +8,7 @@ in a thread worker that posts ``PayloadsLoaded`` batches; live entries arrive as
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, ClassVar, Iterable, Optional, Protocol, Sequence
@@ -42,6 +43,9 @@ from inspector.tui.welcome import Welcome
 
 BATCH_SECONDS = 0.1
 """How often the file loader hands a batch of analysed payloads to the UI."""
+
+HANDOFF_TIMEOUT = 1.0
+"""Longest the loader waits for the UI to take a batch before it goes on analysing."""
 
 REVEAL_LIMIT = 200
 """Search matches whose paths are expanded; beyond that, n/N reveal each one when reached."""
@@ -99,10 +103,11 @@ class InspectorApp(App[None]):
     class PayloadsLoaded(Message):
         """A batch of entries analysed from the files given; ``done`` on the last one."""
 
-        def __init__(self, entries: list[Entry], done: bool) -> None:
+        def __init__(self, entries: list[Entry], done: bool, taken: Optional[threading.Event] = None) -> None:
             super().__init__()
             self.entries = entries
             self.done = done
+            self.taken = taken
 
     def __init__(
         self,
@@ -132,6 +137,9 @@ class InspectorApp(App[None]):
         """When the file loader finished (the benchmark reads it)."""
         self._listener_stopped = False
         self._status_pending = False
+        self._first_taken: Optional[threading.Event] = None
+        self.first_painted_at: Optional[float] = None
+        """When the first tree was on screen (the benchmark reads it)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -202,9 +210,18 @@ class InspectorApp(App[None]):
                 batch.append(Entry(self.engine.analyze_document(doc, source=source, event_type=self.event_type)))
                 now = time.monotonic()
                 if not sent_first or now - last >= BATCH_SECONDS:
-                    self.post_message(self.PayloadsLoaded(batch, done=False))
-                    batch, sent_first, last = [], True, now
+                    self._hand_over(batch)
+                    batch, sent_first = [], True
+                    last = time.monotonic()
         self.post_message(self.PayloadsLoaded(batch, done=True))
+
+    def _hand_over(self, batch: list[Entry]) -> None:
+        """Post a batch and wait until the UI has shown it. A CPU-bound thread holding the GIL
+        starves the event loop (every select() gives the GIL away for a switch interval), so
+        the loader pauses while the UI works: the first tree paints at once, keys stay quick."""
+        taken = threading.Event()
+        self.post_message(self.PayloadsLoaded(batch, done=False, taken=taken))
+        taken.wait(HANDOFF_TIMEOUT)
 
     @on(PayloadsLoaded)
     def _on_payloads_loaded(self, message: PayloadsLoaded) -> None:
@@ -213,6 +230,12 @@ class InspectorApp(App[None]):
             self.loading = False
             self.loaded_at = time.perf_counter()
         self._update_list_title()
+        if message.taken is not None:
+            if self.current is None and self.event_list.entries:
+                # The first batch: hold the loader until the first tree has been painted.
+                self._first_taken = message.taken
+            else:
+                self.call_after_refresh(message.taken.set)
 
     @on(EntriesAdded)
     def _on_entries_added(self, message: EntriesAdded) -> None:
@@ -321,6 +344,14 @@ class InspectorApp(App[None]):
             self._run_search(self.search_state.query, move=False)
         self._refresh_summary()
         self._show_details(tree.cursor_node.data if tree.cursor_node is not None else tree.root.data)
+        if self.first_painted_at is None:
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        self.first_painted_at = time.perf_counter()
+        if self._first_taken is not None:
+            self._first_taken.set()
+            self._first_taken = None
 
     def _refresh_summary(self) -> None:
         s = self.search_state
@@ -329,6 +360,8 @@ class InspectorApp(App[None]):
             found = len(s.matches or [])
             note = f" search: {s.position + 1 if found else 0}/{found} "
         self.query_one(SummaryLine).show(self.current.analysis if self.current else None, note)
+        # Only digits and fixed words: border titles are markup.
+        self.tree.border_subtitle = note.strip()
 
     def _show_details(self, data: Optional[NodeData]) -> None:
         if self.current is None:

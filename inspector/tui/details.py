@@ -97,7 +97,7 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
             out.append("(the docs give no description)\n", style="dim")
         out.append("Type     ", style="dim")
         out.append(visible(doc.type_label or "any"))
-        if doc.format:
+        if doc.format and doc.format not in (doc.type_label or ""):
             out.append(f" ({visible(doc.format)})")
         out.append("\n")
         out.append("Required ", style="dim")

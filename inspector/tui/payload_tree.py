@@ -17,7 +17,7 @@ from textual.widgets.tree import TreeNode
 
 from inspector.engine import Analysis
 from inspector.pointer import parse_pointer
-from inspector.tui.nodes import GHOST, MORE, VALUE, IssueIndex, NodeData, child_pointer, node_label
+from inspector.tui.nodes import GHOST, MORE, VALUE, VALUE_LIMIT, IssueIndex, NodeData, child_pointer, node_label
 
 PAGE = 1000
 """Children added per expansion of a huge container; a "more" node loads the next page."""
@@ -239,6 +239,21 @@ class PayloadTree(Tree[NodeData]):
         else:
             prefix = ("", base_style)
         return Text.assemble(prefix, label)
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        # Tree measures every line's width on each rebuild; building each label's Text for that
+        # made "expand all" on a big payload take seconds. An estimate is enough for scrolling.
+        data = node.data
+        if data is None or data.kind != VALUE:
+            return 40
+        key = data.key
+        width = 4 + (len(str(key)) if key is not None else 7)
+        value = data.value
+        if isinstance(value, (dict, list)):
+            return width + 30
+        if isinstance(value, str):
+            return width + min(len(value) + 2, VALUE_LIMIT) + 10
+        return width + 20
 
     # ------------------------------------------------------------------ events and actions
 

@@ -20,6 +20,9 @@ def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
     where = visible(os.path.basename(analysis.source) or analysis.source)
     if analysis.line is not None:
         where += f":{analysis.line}"
+    if search:
+        out.append(search, style="reverse")
+        out.append("  ")
     out.append(where, style="bold")
     out.append("  ")
     if not analysis.readable:
@@ -35,9 +38,6 @@ def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
         f"{WARNING_ICON} {analysis.warnings} warning{'s' if analysis.warnings != 1 else ''}",
         style="bold yellow" if analysis.warnings else "dim",
     )
-    if search:
-        out.append("  ")
-        out.append(search, style="reverse")
     return out
 
 

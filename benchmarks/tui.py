@@ -1,0 +1,136 @@
+"""Time to first paint of the inspector, headless, against ``json.loads`` of the same file.
+
+    .venv/bin/python benchmarks/tui.py              # builds the inputs in a temp dir
+    .venv/bin/python benchmarks/tui.py FILE ...     # or measure your own files
+
+For each input it prints: json.loads time; time from app start until the event list and the
+first tree are on screen (first paint); and, for NDJSON, until every event is analysed and
+listed. Also: a 5 MB single payload's first paint and the cost of "expand all" on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from inspector.inputs import make_engine  # noqa: E402
+from inspector.tui.app import create_app  # noqa: E402
+
+SAMPLES = ROOT / "samples"
+
+
+def build_ndjson(path: Path, target_bytes: int = 25_000_000) -> int:
+    """About 25 MB of NDJSON made of the sample events (10,000 lines of ~2.5 KB)."""
+    lines = [ln for ln in (SAMPLES / "events.ndjson").read_text().splitlines() if ln.strip()]
+    good = []
+    for ln in lines:
+        try:
+            json.loads(ln)
+            good.append(ln)
+        except ValueError:
+            pass
+    out: list[str] = []
+    size = 0
+    while size < target_bytes:
+        ln = good[len(out) % len(good)]
+        out.append(ln)
+        size += len(ln) + 1
+    path.write_text("\n".join(out) + "\n")
+    return len(out)
+
+
+def build_big_payload(path: Path, target_bytes: int = 5_000_000) -> None:
+    """One 5 MB envelope: the sample with thousands of customers' worth of metadata."""
+    base = json.loads((SAMPLES / "holder-assignment-created.envelope.json").read_text())
+    customer = base["data"]["customer"]
+    items = []
+    size = 0
+    i = 0
+    while size < target_bytes:
+        item = dict(customer, id=f"cust_{i:07d}", metadata={"n": i, "tags": ["a", "b", "c"], "note": "x" * 40})
+        items.append(item)
+        size += len(json.dumps(item))
+        i += 1
+    base["data"]["campaign"]["metadata"] = {"customers": items}
+    path.write_text(json.dumps(base))
+
+
+def time_loads(path: Path) -> float:
+    data = path.read_bytes()
+    start = time.perf_counter()
+    if path.suffix in (".ndjson", ".jsonl"):
+        for line in data.decode("utf-8").split("\n"):
+            if line.strip():
+                json.loads(line)
+    else:
+        json.loads(data)
+    return time.perf_counter() - start
+
+
+async def time_app(path: Path, expand_all: bool = False) -> dict[str, float]:
+    engine = make_engine(None)  # built before the clock starts, as the CLI does before the app
+    app = create_app(engine=engine, paths=[str(path)])
+    result: dict[str, float] = {}
+    start = time.perf_counter()
+    async with app.run_test(size=(160, 48)) as pilot:
+        while app.first_painted_at is None:
+            await pilot.pause(0.005)
+        # Recorded by the app after the refresh that drew the first tree (polling from here
+        # would add the loader's competition for the GIL to the figure).
+        result["first_paint"] = app.first_painted_at - start
+        result["listed_at_first_paint"] = len(app.event_list.entries)
+        while app.loading:
+            await pilot.pause(0.02)
+        result["all_listed"] = (app.loaded_at or time.perf_counter()) - start
+        result["events"] = len(app.event_list.entries)
+        if expand_all:
+            await pilot.pause()
+            t = time.perf_counter()
+            await pilot.press("e")
+            await pilot.pause()
+            result["expand_all"] = time.perf_counter() - t
+            result["tree_nodes"] = len(app.tree._tree_nodes)
+            t = time.perf_counter()
+            await pilot.press("G")
+            await pilot.pause()
+            result["jump_to_end"] = time.perf_counter() - t
+    return result
+
+
+def report(label: str, path: Path, loads: float, r: dict[str, Any]) -> None:
+    mb = path.stat().st_size / 1e6
+    print(f"{label}: {path.name} ({mb:.1f} MB, {r['events']:,} event{'s' if r['events'] != 1 else ''})")
+    print(f"  json.loads                   {loads * 1000:8.0f} ms")
+    print(f"  first paint (list + tree)    {r['first_paint'] * 1000:8.0f} ms   ({r['listed_at_first_paint']:,} listed)")
+    print(f"  every event analysed+listed  {r['all_listed'] * 1000:8.0f} ms")
+    if "expand_all" in r:
+        print(f"  expand all                   {r['expand_all'] * 1000:8.0f} ms   ({r['tree_nodes']:,} tree nodes)")
+        print(f"  G (last node) after that     {r['jump_to_end'] * 1000:8.0f} ms")
+
+
+async def main(argv: list[str]) -> int:
+    if argv:
+        for name in argv:
+            path = Path(name)
+            report("input", path, time_loads(path), await time_app(path))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        ndjson = Path(tmp) / "10k-events.ndjson"
+        build_ndjson(ndjson)
+        report("NDJSON", ndjson, time_loads(ndjson), await time_app(ndjson))
+        big = Path(tmp) / "5mb-payload.json"
+        build_big_payload(big)
+        report("single payload", big, time_loads(big), await time_app(big, expand_all=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main(sys.argv[1:])))

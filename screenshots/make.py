@@ -1,0 +1,90 @@
+"""Make the README screenshots from samples/: SVG through Textual, PNG through rsvg-convert.
+
+Run from the repository root:  .venv/bin/python screenshots/make.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual.pilot import Pilot  # noqa: E402
+
+from inspector.tui.app import InspectorApp, create_app  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SAMPLES = ROOT / "samples"
+SIZE = (160, 44)
+
+Step = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+async def _ready(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, InspectorApp)
+    while app.loading or (app.paths and app.current is None):
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def _keys(*keys: str) -> Step:
+    async def step(pilot: Pilot[Any]) -> None:
+        await pilot.press(*keys)
+
+    return step
+
+
+def _reveal(pointer: str) -> Step:
+    async def step(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, InspectorApp)
+        app.tree.reveal(pointer)
+        app.tree.focus()
+
+    return step
+
+
+SHOTS: list[tuple[str, list[str], Optional[Step]]] = [
+    ("welcome", [], None),
+    ("valid-envelope", ["holder-assignment-created.envelope.json"], None),
+    ("invalid-error-selected", ["invalid-enum-values.envelope.json"], _keys("n")),
+    ("missing-required-ghosts", ["invalid-missing-required.envelope.json"], _keys("n")),
+    ("described-field", ["holder-assignment-created.envelope.json"], _reveal("/data/voucher/discount/type")),
+    ("search", ["holder-assignment-created.envelope.json"], _keys("slash", *"created_at", "enter", "n")),
+    ("event-list", ["events.ndjson"], _keys("j", "j", "j")),
+    ("parse-error", ["events.ndjson"], _keys("G")),
+    ("hostile-strings", ["hostile-strings.data.json"], _reveal("/customer/email")),
+]
+
+
+async def shoot(name: str, files: list[str], step: Optional[Step]) -> Path:
+    app = create_app(paths=[str(SAMPLES / f) for f in files])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot)
+        if step is not None:
+            await step(pilot)
+        await pilot.pause()
+        svg = OUT / f"{name}.svg"
+        svg.write_text(app.export_screenshot(title=f"voucherify-inspect {' '.join(files)}".strip()), encoding="utf-8")
+    return svg
+
+
+async def main() -> int:
+    rsvg = shutil.which("rsvg-convert")
+    for name, files, step in SHOTS:
+        svg = await shoot(name, files, step)
+        if rsvg:
+            subprocess.run([rsvg, str(svg), "-o", str(svg.with_suffix(".png"))], check=True)
+        print(svg.relative_to(ROOT), "+ png" if rsvg else "(no rsvg-convert: SVG only)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

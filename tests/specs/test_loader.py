@@ -142,3 +142,17 @@ def test_recursive_component_loads_and_validates(fixture_engine: Engine) -> None
     assert [(i.severity, i.code, i.pointer) for i in result.issues if i.severity != "info"] == [
         ("error", "type", "/category/parent/parent/name")
     ]
+
+
+def test_openapi_30_x_webhooks_and_a_path_item_behind_a_ref(tmp_path: Path) -> None:
+    body = {"content": {"application/vnd.api+json": {"schema": {"type": "object", "title": "Thing Done", "required": ["id"], "properties": {"id": {"type": "string"}}}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "x-webhooks": {"EVENTS.THING.DONE": {"$ref": "#/components/pathItems/Done"}},
+        "components": {"pathItems": {"Done": {"post": {"requestBody": body}}}},
+    }
+    path = _write(tmp_path, "old.json", spec)
+    registry = builtin_registry()
+    assert load_specs_into(registry, [path]) == ["thing.done"]
+    result = Engine(registry).analyze({"id": 5}, event_type="thing.done")
+    assert [(i.severity, i.code, i.pointer) for i in result.issues if i.severity != "info"] == [("error", "type", "/id")]

@@ -171,6 +171,11 @@ class Compiler:
         if not isinstance(node, dict):
             raise SchemaError(f"{self.source}: a schema must be an object, got {type(node).__name__}")
 
+        if "$ref" in node and not isinstance(node["$ref"], str):
+            raise SchemaError(f"{self.source}: $ref must be a string, got {type(node['$ref']).__name__}")
+        for key in ("allOf", "oneOf", "anyOf"):
+            if key in node and not isinstance(node[key], list):
+                raise SchemaError(f"{self.source}: {key} must be a list, got {type(node[key]).__name__}")
         if len(node) == 1 and isinstance(node.get("$ref"), str) and name is None:
             # A bare $ref shares the component's node, so every use of a component (OpenAPI specs
             # reuse Customer, Voucher... many times) shares one generated validator.
@@ -216,7 +221,10 @@ class Compiler:
         if isinstance(t, str):
             types = {t}
         elif isinstance(t, list):
-            types = set(t)
+            types = {x for x in t if isinstance(x, str)}
+        if types is not None and not types <= set(JSON_TYPES):
+            unknown = sorted(types - set(JSON_TYPES))
+            raise SchemaError(f"{self.source}: unknown type {unknown[0]!r} (JSON types: {', '.join(JSON_TYPES)})")
         if types is not None and "null" in types:
             s.nullable = True
             if types != {"null"}:
@@ -226,6 +234,8 @@ class Compiler:
         enum = node.get("enum")
         if "const" in node:
             enum = [node["const"]]
+        if isinstance(enum, list) and any(isinstance(v, (dict, list)) for v in enum):
+            enum = None  # object/array enum values are not checked
         if isinstance(enum, list):
             if None in enum:
                 s.nullable = True
@@ -239,15 +249,15 @@ class Compiler:
             elif "items" in node:
                 types = {"array"}
         s.types = frozenset(types) if types is not None else None
-        s.title = node.get("title")
-        s.description = node.get("description")
+        s.title = _text(node.get("title"))
+        s.description = _text(node.get("description"))
         if "example" in node:
             s.example = node["example"]
         elif isinstance(node.get("examples"), list) and node["examples"]:
             s.example = node["examples"][0]
         if "default" in node:
             s.default = node["default"]
-        s.format = node.get("format")
+        s.format = _text(node.get("format"))
         if isinstance(node.get("minimum"), (int, float)):
             s.minimum = node["minimum"]
         if isinstance(node.get("maximum"), (int, float)):
@@ -329,6 +339,11 @@ def _absorb(out: Schema, src: Schema, *, override: bool = False) -> None:
             setattr(out, attr, copy.deepcopy(val))
     if not out.name and src.name and not override:
         out.name = src.name
+
+
+def _text(v: Any) -> Optional[str]:
+    """An annotation keyword's value when it is text (a malformed spec may hold anything)."""
+    return v if isinstance(v, str) else None
 
 
 def _json_type(v: Any) -> str:

@@ -192,7 +192,11 @@ def validator_for(schema: Schema) -> Validator:
         cell[0](v, p, out)
 
     schema._validator = pending
-    built = _build(schema)
+    try:
+        built = _build(schema)
+    except BaseException:
+        schema._validator = None  # a later call must not find the placeholder of a failed build
+        raise
     cell.append(built)
     schema._validator = built
     return built
@@ -218,6 +222,8 @@ def _build(s: Schema) -> Validator:
         return _build_number(s, integer=False)
     if types == frozenset({"boolean"}):
         return _build_boolean(s)
+    if types == frozenset({"null"}):
+        return _build_null(s)
     return _build_multi(s)
 
 
@@ -453,6 +459,16 @@ def _build_number(s: Schema, *, integer: bool) -> Validator:
             return
         if enum is not None and v not in enum:
             _enum_issue(s, v, p, out)
+
+    return check
+
+
+def _build_null(s: Schema) -> Validator:
+    """``type: null`` on its own (outside a oneOf, where it only makes the union nullable)."""
+
+    def check(v: Any, p: Path, out: list) -> None:
+        if v is not None:
+            mismatch(s, v, p, out)
 
     return check
 

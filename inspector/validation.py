@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from datetime import date
 from typing import Any, Callable, Optional
 
@@ -181,25 +182,40 @@ _ANY = Schema()
 # -- compiling validators --------------------------------------------------------------------------
 
 
+_BUILD_LOCK = threading.RLock()
+"""Validators are built lazily; the TUI's loader thread, the listener's writer thread and the UI
+may ask for the same one at once."""
+
+
 def validator_for(schema: Schema) -> Validator:
     """The compiled validator of ``schema`` (built once, cached on the node)."""
     fn = schema._validator
     if fn is not None:
         return fn
-    cell: list[Validator] = []
+    with _BUILD_LOCK:
+        fn = schema._validator
+        if fn is not None:
+            return fn
+        cell: list[Validator] = []
 
-    def pending(v: Any, p: Path, out: list) -> None:  # a recursive schema refers to itself
-        cell[0](v, p, out)
+        def pending(v: Any, p: Path, out: list) -> None:  # a recursive schema refers to itself
+            if not cell:
+                with _BUILD_LOCK:  # another thread is still building it: wait for the result
+                    pass
+                if not cell:
+                    validator_for(schema)(v, p, out)
+                    return
+            cell[0](v, p, out)
 
-    schema._validator = pending
-    try:
-        built = _build(schema)
-    except BaseException:
-        schema._validator = None  # a later call must not find the placeholder of a failed build
-        raise
-    cell.append(built)
-    schema._validator = built
-    return built
+        schema._validator = pending
+        try:
+            built = _build(schema)
+        except BaseException:
+            schema._validator = None  # a later call must not find the placeholder of a failed build
+            raise
+        cell.append(built)
+        schema._validator = built
+        return built
 
 
 def _build(s: Schema) -> Validator:

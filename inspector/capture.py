@@ -6,8 +6,9 @@ The listener stores a ``Capture`` for every request before answering it; the TUI
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from inspector.engine import Analysis
 
@@ -47,18 +48,55 @@ class Capture:
         return None
 
 
-@dataclass
 class Entry:
-    """One row of the inspector's event list."""
+    """One row of the inspector's event list.
 
-    analysis: Analysis
-    capture: Optional[Capture] = None
-    retry_of: Optional[int] = None
-    """For a delivery whose envelope id was seen before: the capture id of the first one."""
+    ``analysis`` may be given, or computed on first read from ``pending``: a 10,000-line NDJSON
+    file lists at once and analyses only the rows someone looks at.
+    """
+
+    __slots__ = ("_analysis", "_pending", "_lock", "capture", "retry_of")
+
+    def __init__(
+        self,
+        analysis: Optional[Analysis] = None,
+        capture: Optional[Capture] = None,
+        retry_of: Optional[int] = None,
+        *,
+        pending: Optional[Callable[[], Analysis]] = None,
+    ) -> None:
+        if analysis is None and pending is None:
+            raise ValueError("an Entry needs an analysis or a way to compute one")
+        self._analysis = analysis
+        self._pending = pending
+        self._lock = threading.Lock() if analysis is None else None
+        self.capture = capture
+        self.retry_of = retry_of
+        """For a delivery whose envelope id was seen before: the capture id of the first one."""
+
+    @property
+    def analysis(self) -> Analysis:
+        a = self._analysis
+        if a is None:
+            assert self._lock is not None
+            with self._lock:  # the loader thread and the UI may both ask first
+                a = self._analysis
+                if a is None:
+                    assert self._pending is not None
+                    a = self._analysis = self._pending()
+                    self._pending = None
+        return a
+
+    @property
+    def analysed(self) -> bool:
+        return self._analysis is not None
 
     @property
     def key(self) -> str:
         if self.capture is not None and self.capture.id is not None:
             return f"capture-{self.capture.id}"
-        a = self.analysis
-        return f"{a.source}:{a.line if a.line is not None else 0}:{id(self)}"
+        return f"entry-{id(self)}"
+
+    def __repr__(self) -> str:
+        state = repr(self._analysis) if self._analysis is not None else "pending"
+        return f"Entry({state}, capture={self.capture!r}, retry_of={self.retry_of!r})"

@@ -203,36 +203,57 @@ def parse_bytes(data: bytes) -> Document:
     return doc
 
 
+@dataclass
+class RawDocument:
+    """One document's text, not parsed yet (``parse`` does it, with the same issues as
+    ``iter_documents``); ``ready`` is a document that had to be parsed to be found."""
+
+    line: Optional[int]
+    text: str = ""
+    ready: Optional[Document] = None
+    prefix: list[Issue] = field(default_factory=list)
+
+    def parse(self) -> Document:
+        if self.ready is not None:
+            return self.ready
+        doc = parse_text(self.text, line_offset=(self.line or 1) - 1)
+        doc.line = self.line
+        doc.issues[:0] = self.prefix
+        return doc
+
+
+def iter_raw_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterator[RawDocument]:
+    """The documents in ``data``, NDJSON lines unparsed: callers that list thousands of lines
+    parse each on demand."""
+    text, found = decode(data)
+    if text is None:
+        yield RawDocument(None, ready=Document(None, found, ok=False))
+        return
+    if ndjson is None:
+        doc = parse_text(text)
+        if doc.ok or not _looks_like_ndjson(text, doc):
+            doc.issues[:0] = found
+            yield RawDocument(None, ready=doc)
+            return
+    any_line = False
+    for no, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        any_line = True
+        yield RawDocument(no, line, prefix=found)
+        found = []
+    if not any_line:
+        yield RawDocument(None, ready=Document(None, found + [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", 1, 1)], ok=False))
+
+
 def iter_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterator[Document]:
     """The documents in ``data``: one JSON document, or one per line of NDJSON.
 
     ``ndjson=None`` decides from the content: a file holding several JSON values, one a line, is
     read as NDJSON.
     """
-    text, found = decode(data)
-    if text is None:
-        yield Document(None, found, ok=False)
-        return
-    if ndjson is None:
-        doc = parse_text(text)
-        if doc.ok or not _looks_like_ndjson(text, doc):
-            doc.issues[:0] = found
-            yield doc
-            return
-        ndjson = True
-    any_line = False
-    for no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        any_line = True
-        doc = parse_text(line, line_offset=no - 1)
-        doc.line = no
-        if found:
-            doc.issues[:0] = found
-            found = []
-        yield doc
-    if not any_line:
-        yield Document(None, found + [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", 1, 1)], ok=False)
+    for raw in iter_raw_documents(data, ndjson=ndjson):
+        yield raw.parse()
 
 
 def _looks_like_ndjson(text: str, doc: Document) -> bool:

@@ -26,7 +26,7 @@ from inspector.engine import Analysis, Engine
 from inspector.inputs import InputError, is_ndjson_name, make_engine, read_source
 from inspector import issues as codes
 from inspector.issues import Issue
-from inspector.jsonparse import iter_documents
+from inspector.jsonparse import RawDocument, iter_raw_documents
 from inspector.pointer import pointer_to_jq
 from inspector.report import text_report
 from inspector.tui import clipboard
@@ -193,8 +193,9 @@ class InspectorApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_paths(self, paths: list[str]) -> None:
-        """Parse and analyse every input off the UI thread; the first payload goes out alone so
-        its tree shows while the rest are analysed."""
+        """Read every input off the UI thread. Whole-file payloads are analysed here; NDJSON
+        lines are listed at once and analysed when a row is first drawn or opened, so a
+        10,000-line file shows its list and first tree without waiting for the rest."""
         batch: list[Entry] = []
         sent_first = False
         last = time.monotonic()
@@ -206,14 +207,23 @@ class InspectorApp(App[None]):
                 issue = Issue("", "error", codes.IO, str(exc))
                 batch.append(Entry(Analysis(source, None, "unknown", None, None, None, [issue], readable=False)))
                 continue
-            for doc in iter_documents(data, ndjson=is_ndjson_name(path)):
-                batch.append(Entry(self.engine.analyze_document(doc, source=source, event_type=self.event_type)))
+            for raw in iter_raw_documents(data, ndjson=is_ndjson_name(path)):
+                entry = Entry(pending=self._analyser(raw, source))
+                if raw.ready is not None or not sent_first:
+                    entry.analysis  # noqa: B018 - analyse now, off the UI thread
+                batch.append(entry)
                 now = time.monotonic()
                 if not sent_first or now - last >= BATCH_SECONDS:
                     self._hand_over(batch)
                     batch, sent_first = [], True
                     last = time.monotonic()
         self.post_message(self.PayloadsLoaded(batch, done=True))
+
+    def _analyser(self, raw: RawDocument, source: str) -> Callable[[], Analysis]:
+        def analyse() -> Analysis:
+            return self.engine.analyze_document(raw.parse(), source=source, event_type=self.event_type)
+
+        return analyse
 
     def _hand_over(self, batch: list[Entry]) -> None:
         """Post a batch and wait until the UI has shown it. A CPU-bound thread holding the GIL

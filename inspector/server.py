@@ -53,6 +53,8 @@ HOP_BY_HOP = frozenset(
 
 OnEntry = Callable[[Entry], None]
 
+_timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
+
 
 class ListenError(Exception):
     """The listener cannot start (port in use, bad URL, database); the message is for the user."""
@@ -208,7 +210,11 @@ class Listener:
                 chunks.append(chunk)
 
         try:
-            complete = await asyncio.wait_for(read(), self.read_timeout)
+            if _timeout is not None:  # no extra task per request, unlike wait_for
+                async with _timeout(self.read_timeout):
+                    complete = await read()
+            else:
+                complete = await asyncio.wait_for(read(), self.read_timeout)
         except asyncio.TimeoutError:
             return 408, b"".join(chunks), size, f"body not received within {self.read_timeout:g} s"
         except aiohttp.ClientError as exc:  # client went away mid-body
@@ -260,14 +266,17 @@ class Listener:
         measured, this beats analysing in the event loop (the loop keeps serving sockets while
         SQLite and the GIL switch), keeps a 5 MiB body from stalling the server or the TUI, and
         keeps the engine, which is not thread-safe, on one thread."""
-        if capture.http_status == 413:
-            verdict = Verdict("unchecked", "body over the size limit: not checked")
-        else:
-            verdict = verify(capture.body, capture.header(HEADER), self.secret)
-        capture.signature, capture.signature_detail = verdict.status, verdict.detail
         analyses: list[Analysis] = []
         if capture.http_status == 200:
             analyses = self.engine.analyze_bytes(capture.body, source="")
+        if capture.http_status == 413:
+            verdict = Verdict("unchecked", "body over the size limit: not checked")
+        elif len(analyses) == 1 and analyses[0].readable and analyses[0].line is None:
+            # The engine parsed the body already: the signature check reuses it.
+            verdict = verify(capture.body, capture.header(HEADER), self.secret, analyses[0].payload)
+        else:
+            verdict = verify(capture.body, capture.header(HEADER), self.secret)
+        capture.signature, capture.signature_detail = verdict.status, verdict.detail
         derived = Derived(size=size)
         if analyses:
             first = analyses[0]

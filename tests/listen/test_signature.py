@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import subprocess
 import sys
+
+import pytest
 
 from inspector.signature import canonical, is_json, sign, verify
 
@@ -82,3 +85,19 @@ def test_core_modules_do_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a": 1, "b": [1, 2.5, "x y"]}',
+        b'{\n  "name": "caf\\u00e9",\n  "n": 1e5,\n  "s": "\\/"\n}',
+        b'{"a": 1, "a": 2}',
+        b'{"text": "tab\\tand  two spaces", "big": 123456789012345678901234567890}',
+        b'{"neg": -0, "f": 1.10}',
+        b'\xef\xbb\xbf{"bom": true}',
+    ],
+)
+def test_canonical_with_the_parsed_value_is_the_exact_scan(body: bytes) -> None:
+    text = body.decode("utf-8-sig")
+    assert canonical(body, json.loads(text)) == canonical(body)

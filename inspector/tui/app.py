@@ -44,6 +44,9 @@ from inspector.tui.welcome import Welcome
 BATCH_SECONDS = 0.1
 """How often the file loader hands a batch of analysed payloads to the UI."""
 
+LIVE_BATCH_SECONDS = 0.05
+"""Live entries received within this long are added to the list together."""
+
 HANDOFF_TIMEOUT = 1.0
 """Longest the loader waits for the UI to take a batch before it goes on analysing."""
 
@@ -137,6 +140,7 @@ class InspectorApp(App[None]):
         """When the file loader finished (the benchmark reads it)."""
         self._listener_stopped = False
         self._status_pending = False
+        self._live_batch: list[Entry] = []
         self._first_taken: Optional[threading.Event] = None
         self.first_painted_at: Optional[float] = None
         """When the first tree was on screen (the benchmark reads it)."""
@@ -303,7 +307,16 @@ class InspectorApp(App[None]):
         self._update_status()
 
     def _on_listener_entry(self, entry: Entry) -> None:
-        self.post_message(self.EntriesAdded([entry]))
+        # Hundreds of requests a second: gather them and add one batch per LIVE_BATCH_SECONDS,
+        # so the list, the title and the status bar refresh once per batch, not once per request.
+        self._live_batch.append(entry)
+        if len(self._live_batch) == 1:
+            self.set_timer(LIVE_BATCH_SECONDS, self._flush_live)
+
+    def _flush_live(self) -> None:
+        batch, self._live_batch = self._live_batch, []
+        if batch:
+            self._add_entries(batch, top=True)
 
     def _update_status(self) -> None:
         if self.listener is None:

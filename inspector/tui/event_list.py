@@ -133,6 +133,8 @@ class EventList(ScrollView, can_focus=True):
         self._row_cache.clear()
         self._resized()
         if first:
+            # As if they had arrived one by one: the first to arrive is the one being read.
+            self.set_reactive(EventList.cursor, len(entries) - 1)
             self._announce()
 
     def _resized(self) -> None:

@@ -81,7 +81,9 @@ async def main() -> int:
     for name, files, step in SHOTS:
         svg = await shoot(name, files, step)
         if rsvg:
-            subprocess.run([rsvg, str(svg), "-o", str(svg.with_suffix(".png"))], check=True)
+            # rsvg-convert drops leading no-break spaces in a <text> unless told to keep them.
+            kept = svg.read_text().replace("<svg ", '<svg xml:space="preserve" ', 1)
+            subprocess.run([rsvg, "-o", str(svg.with_suffix(".png"))], input=kept.encode(), check=True)
         print(svg.relative_to(ROOT), "+ png" if rsvg else "(no rsvg-convert: SVG only)")
     return 0
 

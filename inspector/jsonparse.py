@@ -128,7 +128,7 @@ def _depth_offset(text: str, limit: int) -> int:
 
 def parse_text(text: str, *, line_offset: int = 0) -> Document:
     """Parse one JSON document. Line numbers in issues are shifted by ``line_offset``."""
-    if not text.strip():
+    if not text or text.isspace():  # isspace stops at the first other character; strip() copies
         return Document(None, [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", line_offset + 1, 1)], ok=False, text=text)
     dup_objects: list[tuple[str, dict[str, Any]]] = []
 
@@ -237,7 +237,7 @@ def iter_raw_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterato
             return
     any_line = False
     for no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         any_line = True
         yield RawDocument(no, line, prefix=found)

@@ -95,8 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
         "listen",
         help="receive live webhooks over HTTP, store, verify and show them",
         description="Receive webhooks on http://HOST:PORT/PATH. Every request is stored in SQLite "
-        "before it is answered. POST to PATH answers 200 {\"ok\": true, \"id\": N} (also for a body "
-        "that is not JSON: it is stored and shown); other methods 405; bodies over --max-body 413.",
+        "before it is answered, verified against x-voucherify-signature and validated. POST to PATH "
+        "answers 200 {\"ok\": true, \"id\": N} (also for a body that is not JSON: it is stored and "
+        "shown); other methods 405; other paths 404; bodies over --max-body 413; a body not sent "
+        "within 10 s 408. Without a terminal on stdout it prints one line per request.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
@@ -108,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", default=None, metavar="PATH", help="SQLite file (default: in the user data dir)")
     p.add_argument("--forward-to", default=None, metavar="URL", help="relay each request to your app")
-    p.add_argument("--no-tui", action="store_true", help="print one line per request instead of the TUI")
+    p.add_argument("--no-tui", action="store_true", help="print one line per request instead of the TUI (the default when stdout is not a terminal)")
     p.add_argument(
         "--max-body", type=int, default=5 * 1024 * 1024, metavar="BYTES", help="largest body accepted (default: 5 MiB)"
     )

@@ -34,10 +34,13 @@ def entry_row(entry: Entry, width: int) -> Text:
     else:
         where = os.path.basename(a.source) or a.source
     where = visible(where)
-    row.append(f"{where[:7]:<7} " if len(where) <= 7 else where[:15] + "… ", style="dim")
-    if not a.readable:
+    row.append(f"{where:<8} " if len(where) <= 15 else where[:14] + "… ", style="dim")
+    capture = entry.capture
+    if capture is not None and capture.http_status != 200:
+        row.append(f"✖ {visible(capture.method)} {visible(capture.path)} → {capture.http_status}", style="bold red")
+    elif not a.readable:
         issue = a.issues[0] if a.issues else None
-        row.append("✖ unreadable", style="bold red")
+        row.append("✖ not JSON" if capture is not None else "✖ unreadable", style="bold red")
         if issue is not None and issue.line is not None:
             row.append(f" (line {issue.line}, col {issue.column})", style="red")
     else:

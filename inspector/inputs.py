@@ -42,6 +42,16 @@ def make_engine(spec_args: Optional[Sequence[str]] = None) -> Engine:
     return Engine(registry)
 
 
+def engine_or_report(spec_args: Optional[Sequence[str]]) -> Optional[Engine]:
+    """``make_engine`` for a command: on a spec it cannot use, says why on stderr and returns
+    None (the command then exits 2)."""
+    try:
+        return make_engine(spec_args)
+    except InputError as exc:
+        print(f"voucherify-inspect: {exc}", file=sys.stderr)
+        return None
+
+
 def read_source(path: str) -> bytes:
     """The bytes of a file, or of stdin for ``-``. Raises InputError with a readable reason."""
     if path == "-":

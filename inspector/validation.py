@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 
 from inspector import issues as codes
 from inspector.issues import Issue
-from inspector.pointer import Path, path_keys, path_pointer, to_pointer
+from inspector.pointer import Path, path_keys, to_pointer
 from inspector.schema import Schema, json_type
 from inspector.textsafe import short, visible
 
@@ -276,7 +276,6 @@ _NUM_INT = frozenset({"number", "integer"})
 
 def _build_object(s: Schema) -> Validator:
     props = {k: validator_for(c) for k, c in s.properties.items()}
-    required = s.required
     free = s.is_free_form
     closed = s.additional is False
     extra: Optional[Validator] = validator_for(s.additional) if isinstance(s.additional, Schema) else None

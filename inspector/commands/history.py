@@ -83,13 +83,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_tui(args: argparse.Namespace, stored: list[Stored]) -> int:
-    from inspector.inputs import InputError, make_engine
+    from inspector.inputs import engine_or_report
     from inspector.server import rebuild_entries
 
-    try:
-        engine = make_engine(args.spec)
-    except InputError as exc:
-        print(f"voucherify-inspect: {exc}", file=sys.stderr)
+    engine = engine_or_report(args.spec)
+    if engine is None:
         return 2
     if not stored:
         print("voucherify-inspect: the capture database is empty", file=sys.stderr)

@@ -10,7 +10,7 @@ import time
 from typing import Optional, TextIO
 
 from inspector.capture import Entry
-from inspector.inputs import InputError, make_engine
+from inspector.inputs import engine_or_report
 from inspector.server import Listener, ListenError
 from inspector.signature import secret_from
 from inspector.store import default_path
@@ -99,10 +99,8 @@ async def serve_lines(listener: Listener, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        engine = make_engine(args.spec)
-    except InputError as exc:
-        print(f"voucherify-inspect: {exc}", file=sys.stderr)
+    engine = engine_or_report(args.spec)
+    if engine is None:
         return 2
     db = args.db or str(default_path())
     try:

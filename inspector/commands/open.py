@@ -26,12 +26,10 @@ def _take_stdin() -> tuple[Optional[bytes], Optional[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inspector.inputs import InputError, make_engine
+    from inspector.inputs import engine_or_report
 
-    try:
-        engine = make_engine(args.spec)
-    except InputError as exc:
-        print(f"voucherify-inspect: {exc}", file=sys.stderr)
+    engine = engine_or_report(args.spec)
+    if engine is None:
         return 2
     stdin: Optional[bytes] = None
     if "-" in args.paths:

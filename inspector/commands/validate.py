@@ -6,15 +6,13 @@ import argparse
 import os
 import sys
 
-from inspector.inputs import InputError, analyze_paths, make_engine
+from inspector.inputs import analyze_paths, engine_or_report
 from inspector.report import exit_code, json_report, text_report
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        engine = make_engine(args.spec)
-    except InputError as exc:
-        print(f"voucherify-inspect: {exc}", file=sys.stderr)
+    engine = engine_or_report(args.spec)
+    if engine is None:
         return 2
     results = analyze_paths(engine, args.paths, event_type=args.type)
     if args.format == "json":

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, ClassVar, Iterable, Optional, Protocol, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Optional, Protocol, Sequence
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand

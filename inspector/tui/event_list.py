@@ -8,7 +8,6 @@ import os
 from typing import ClassVar, Optional, Sequence
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click

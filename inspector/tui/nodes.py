@@ -14,6 +14,7 @@ from rich.text import Text
 from inspector.engine import Analysis
 from inspector.issues import SEVERITY_RANK, Issue
 from inspector.pointer import escape, parse_pointer
+from inspector.schema import json_type
 from inspector.textsafe import json_scalar, visible
 
 KEY_LIMIT = 60
@@ -54,20 +55,8 @@ def parent_pointer(pointer: str) -> Optional[str]:
     return pointer[: pointer.rfind("/")]
 
 
-def type_tag(value: Any) -> str:
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, bool):
-        return "boolean"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string"
+type_tag = json_type
+"""The JSON type name of a value, as the tree shows it."""
 
 
 @dataclass

@@ -9,7 +9,6 @@ from textual.widgets import Static
 
 from inspector.engine import Engine
 from inspector.tui.app import InspectorApp, create_app
-from inspector.tui.event_list import EventList
 from inspector.tui.nodes import GHOST, MORE
 from inspector.tui.payload_tree import PAGE
 from inspector.tui.search_bar import SearchBar

@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterable, Union
 
 Key = Union[str, int]
-Path = tuple  # a linked path: () for the root, else (parent_path, key)
+Path = tuple[Any, ...]  # a linked path: () for the root, else (parent_path, key)
 
 _JQ_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from inspector.schema import Schema, from_model
 
@@ -84,7 +84,7 @@ class Registry:
     def matching(self, pattern: str) -> list[EventSchema]:
         return [e for e in self if fnmatch.fnmatchcase(e.event_type, pattern)]
 
-    def guess(self, data: dict) -> tuple[Optional[str], Optional[EventSchema]]:
+    def guess(self, data: dict[str, Any]) -> tuple[Optional[str], Optional[EventSchema]]:
         """The event type of bare event data, by which schema's top-level fields it has.
 
         Returns (label, entry): one event type, or ``prefix.*`` when several types share the
@@ -101,7 +101,7 @@ class Registry:
         self._guesses[shape] = found
         return found
 
-    def _guess(self, data: dict) -> tuple[Optional[str], Optional[EventSchema]]:
+    def _guess(self, data: dict[str, Any]) -> tuple[Optional[str], Optional[EventSchema]]:
         keys = data.keys()
         best: list[list[EventSchema]] = []
         best_score = (0, 0)

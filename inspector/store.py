@@ -314,8 +314,8 @@ class Writer:
             return
         self.commits += 1
         self.jobs += len(batch)
-        for fut, value, exc in results:
-            if exc is not None:
-                fut.set_exception(exc)
+        for fut, value, failure in results:
+            if failure is not None:
+                fut.set_exception(failure)
             else:
                 fut.set_result(value)

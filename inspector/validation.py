@@ -24,7 +24,7 @@ from inspector.pointer import Path, path_keys, to_pointer
 from inspector.schema import Schema, json_type
 from inspector.textsafe import short, visible
 
-Validator = Callable[[Any, Path, list], None]
+Validator = Callable[[Any, Path, list[Issue]], None]
 
 MAX_SAFE_INT = 2**53
 MAX_DEPTH = 256
@@ -89,7 +89,7 @@ def _expected(schema: Schema) -> str:
     return ("an " if label[:1] in "aeiou" else "a ") + label
 
 
-def mismatch(schema: Schema, value: Any, path: Path, out: list) -> None:
+def mismatch(schema: Schema, value: Any, path: Path, out: list[Issue]) -> None:
     """The value's JSON type is not one the schema allows: ``null`` is a warning, else an error."""
     if value is None:
         if schema.nullable:
@@ -107,14 +107,14 @@ def mismatch(schema: Schema, value: Any, path: Path, out: list) -> None:
     )
 
 
-def _enum_issue(schema: Schema, value: Any, path: Path, out: list) -> None:
+def _enum_issue(schema: Schema, value: Any, path: Path, out: list[Issue]) -> None:
     allowed = ", ".join(str(v) for v in schema.enum or ())
     out.append(
         Issue(None, "error", codes.ENUM, f"expected one of {allowed}; found {short(value)}", path=path)
     )
 
 
-def _number_checks(schema: Schema, value: Any, path: Path, out: list) -> None:
+def _number_checks(schema: Schema, value: Any, path: Path, out: list[Issue]) -> None:
     if isinstance(value, float) and math.isinf(value):
         out.append(
             Issue(
@@ -147,7 +147,7 @@ def _number_checks(schema: Schema, value: Any, path: Path, out: list) -> None:
         )
 
 
-def scan_free(value: Any, path: Path, out: list, depth: int = 0) -> None:
+def scan_free(value: Any, path: Path, out: list[Issue], depth: int = 0) -> None:
     """Walk a subtree the docs leave open: only numbers a parser would mangle and excessive depth
     are worth reporting there."""
     stack: list[tuple[Any, Path, int]] = [(value, path, depth)]
@@ -198,7 +198,7 @@ def validator_for(schema: Schema) -> Validator:
             return fn
         cell: list[Validator] = []
 
-        def pending(v: Any, p: Path, out: list) -> None:  # a recursive schema refers to itself
+        def pending(v: Any, p: Path, out: list[Issue]) -> None:  # a recursive schema refers to itself
             if not cell:
                 with _BUILD_LOCK:  # another thread is still building it: wait for the result
                     pass
@@ -243,7 +243,7 @@ def _build(s: Schema) -> Validator:
     return _build_multi(s)
 
 
-def _validate_any(v: Any, p: Path, out: list) -> None:
+def _validate_any(v: Any, p: Path, out: list[Issue]) -> None:
     t = type(v)
     if t is dict or t is list:
         if v:
@@ -255,7 +255,7 @@ def _validate_any(v: Any, p: Path, out: list) -> None:
 def _build_enum_any(s: Schema) -> Validator:
     enum = s.enum or ()
 
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         if v is None:
             if not s.nullable:
                 mismatch(s, v, p, out)
@@ -283,7 +283,7 @@ def _build_object(s: Schema) -> Validator:
 
     if free:
 
-        def check_free(v: Any, p: Path, out: list) -> None:
+        def check_free(v: Any, p: Path, out: list[Issue]) -> None:
             if type(v) is not dict:
                 mismatch(s, v, p, out)
             elif v:
@@ -297,11 +297,11 @@ def _build_object(s: Schema) -> Validator:
 _MISSING_KEY = object()
 
 
-def _null_warning(schema: Schema, path: Path, out: list) -> None:
+def _null_warning(schema: Schema, path: Path, out: list[Issue]) -> None:
     out.append(Issue(None, "warning", codes.NULL, None, path=path, msg_args=(_null_message, path, schema)))
 
 
-def _missing_issue(s: Schema, p: Path, name: str, out: list) -> None:
+def _missing_issue(s: Schema, p: Path, name: str, out: list[Issue]) -> None:
     c = s.properties.get(name)
     kind = c.type_label if c is not None else "value"
     out.append(
@@ -391,7 +391,7 @@ def _quick_test(c: Schema, i: int, ns: dict[str, Any]) -> str:
     return "True"
 
 
-def _unknown_field(k: str, child: Any, p: Path, out: list, where: str, closed: bool) -> None:
+def _unknown_field(k: str, child: Any, p: Path, out: list[Issue], where: str, closed: bool) -> None:
     out.append(
         Issue(None, "warning", codes.UNKNOWN_FIELD, None, path=(p, k), msg_args=(_unknown_message, k, where, closed))
     )
@@ -402,7 +402,7 @@ def _unknown_field(k: str, child: Any, p: Path, out: list, where: str, closed: b
 def _build_array(s: Schema) -> Validator:
     item = validator_for(s.items) if s.items is not None else None
 
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         if type(v) is not list:
             mismatch(s, v, p, out)
             return
@@ -431,13 +431,13 @@ def _build_string(s: Schema) -> Validator:
 
     if enum is None and fmt_check is None:
 
-        def check_plain(v: Any, p: Path, out: list) -> None:
+        def check_plain(v: Any, p: Path, out: list[Issue]) -> None:
             if type(v) is not str:
                 mismatch(s, v, p, out)
 
         return check_plain
 
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         if type(v) is not str:
             mismatch(s, v, p, out)
             return
@@ -453,7 +453,7 @@ def _build_number(s: Schema, *, integer: bool) -> Validator:
     enum = s.enum
     bounded = s.minimum is not None or s.maximum is not None
 
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         t = type(v)
         if t is int:
             if bounded or v > MAX_SAFE_INT or v < -MAX_SAFE_INT:
@@ -481,7 +481,7 @@ def _build_number(s: Schema, *, integer: bool) -> Validator:
 def _build_null(s: Schema) -> Validator:
     """``type: null`` on its own (outside a oneOf, where it only makes the union nullable)."""
 
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         if v is not None:
             mismatch(s, v, p, out)
 
@@ -489,7 +489,7 @@ def _build_null(s: Schema) -> Validator:
 
 
 def _build_boolean(s: Schema) -> Validator:
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         if type(v) is not bool:
             mismatch(s, v, p, out)
 
@@ -516,7 +516,7 @@ def _build_multi(s: Schema) -> Validator:
                                          title=s.title, name=s.name))
                 for t in allowed}
 
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         t = json_type(v)
         if t in one_type:
             one_type[t](v, p, out)
@@ -535,7 +535,8 @@ def discriminators(s: Schema) -> list[tuple[str, list[tuple[Schema, frozenset[An
     """Properties whose value tells the variants apart (a const/enum property present in
     several variants, such as ``type`` or ``object``)."""
     if s._disc is not None:
-        return s._disc
+        cached: list[tuple[str, list[tuple[Schema, frozenset[Any]]]]] = s._disc
+        return cached
     consts: dict[str, int] = {}
     for v in s.variants:
         for k, c in v.properties.items():
@@ -547,8 +548,8 @@ def discriminators(s: Schema) -> list[tuple[str, list[tuple[Schema, frozenset[An
             continue
         table = []
         for v in s.variants:
-            c = v.properties.get(k)
-            table.append((v, frozenset(c.enum) if c is not None and c.enum else frozenset()))
+            prop = v.properties.get(k)
+            table.append((v, frozenset(prop.enum) if prop is not None and prop.enum else frozenset()))
         found.append((k, table))
     s._disc = found
     return found
@@ -562,8 +563,8 @@ def _accepts_type(s: Schema, value: Any) -> bool:
 
 
 def choose_variant(
-    s: Schema, value: Any, *, path: Path = (), sink: Optional[list] = None
-) -> tuple[Optional[Schema], str, Optional[tuple[str, Any, list]]]:
+    s: Schema, value: Any, *, path: Path = (), sink: Optional[list[Issue]] = None
+) -> tuple[Optional[Schema], str, Optional[tuple[str, Any, list[str]]]]:
     """Pick the branch of a union for ``value``.
 
     Returns (variant or None, how it was chosen, and when a discriminator matched no branch: its
@@ -628,7 +629,7 @@ def choose_variant(
     return best, "best match", None
 
 
-def _by_own_key(candidates: list[Schema], value: dict) -> tuple[Optional[Schema], str]:
+def _by_own_key(candidates: list[Schema], value: dict[str, Any]) -> tuple[Optional[Schema], str]:
     """The one branch that declares a key of ``value`` no other branch declares: a union without
     a discriminator whose branches differ by which field they carry (reward ``parameters``:
     ``campaign``, ``coin`` or ``product``)."""
@@ -667,7 +668,7 @@ def _build_union(s: Schema) -> Validator:
                 by_value.setdefault(a, []).append(variant)
         fast = {k: vs[0] for k, vs in by_value.items() if len(vs) == 1 and type(k) is str}
 
-    def check(v: Any, p: Path, out: list) -> None:
+    def check(v: Any, p: Path, out: list[Issue]) -> None:
         if v is None:
             if not s.nullable:
                 mismatch(s, v, p, out)

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Tree
 
 from inspector.capture import Capture, Entry
@@ -33,7 +34,7 @@ from inspector.tui import clipboard
 from inspector.tui.details import DetailsPane, capture_details, node_details
 from inspector.tui.event_list import EventList
 from inspector.tui.issues_pane import IssuesPane
-from inspector.tui.nodes import GHOST, MORE, IssueIndex, NodeData, search
+from inspector.tui.nodes import GHOST, MORE, NOTE, SEARCH_LIMIT, IssueIndex, NodeData, search
 from inspector.tui.payload_tree import PayloadTree
 from inspector.tui.replay import ReplayRequest, ReplayScreen
 from inspector.tui.search_bar import SearchBar
@@ -50,9 +51,10 @@ LIVE_BATCH_SECONDS = 0.05
 HANDOFF_TIMEOUT = 1.0
 """Longest the loader waits for the UI to take a batch before it goes on analysing."""
 
-REVEAL_LIMIT = 200
-"""Search matches whose paths are expanded; beyond that, n/N reveal each one when reached."""
-
+SLOW_SEARCH_SECONDS = 0.05
+SEARCH_DEBOUNCE_SECONDS = 0.25
+"""Once a search of the shown payload has taken longer than ``SLOW_SEARCH_SECONDS`` (a payload
+of megabytes), typing waits this long for the next key before searching again."""
 
 class Listener(Protocol):
     """What the app needs from the live listener (``inspector.commands.listen`` provides it)."""
@@ -68,9 +70,13 @@ class Listener(Protocol):
 
 @dataclass
 class _Search:
+    """The search being shown: ``matches`` is None when no search is active; ``cut`` when the
+    search stopped at ``SEARCH_LIMIT`` matches."""
+
     query: str = ""
     matches: list[str] | None = None
     position: int = -1
+    cut: bool = False
 
 
 class InspectorApp(App[None]):
@@ -142,6 +148,8 @@ class InspectorApp(App[None]):
         self._status_pending = False
         self._live_batch: list[Entry] = []
         self._first_taken: Optional[threading.Event] = None
+        self._slow_search = False
+        self._search_timer: Optional[Timer] = None
         self.first_painted_at: Optional[float] = None
         """When the first tree was on screen (the benchmark reads it)."""
 
@@ -359,12 +367,13 @@ class InspectorApp(App[None]):
         self.current = entry
         self.index = IssueIndex.build(entry.analysis)
         self.issue_position = -1
+        self._slow_search = False
         tree = self.tree
         tree.show(entry.analysis, self.index)
         self.issues_pane.show(self.index.issues)
         self.issues_pane.border_title = f"issues {len(self.index.issues)}"
         if self.search_state.query:
-            self._run_search(self.search_state.query, move=False)
+            self._run_search(self.search_state.query)
         self._refresh_summary()
         self._show_details(tree.cursor_node.data if tree.cursor_node is not None else tree.root.data)
         if self.first_painted_at is None:
@@ -381,7 +390,7 @@ class InspectorApp(App[None]):
         note = ""
         if s.query:
             found = len(s.matches or [])
-            note = f" search: {s.position + 1 if found else 0}/{found} "
+            note = f" search: {s.position + 1 if found else 0}/{found:,}{'+' if s.cut else ''} "
         self.query_one(SummaryLine).show(self.current.analysis if self.current else None, note)
         # Only digits and fixed words: border titles are markup.
         self.tree.border_subtitle = note.strip()
@@ -411,6 +420,9 @@ class InspectorApp(App[None]):
             return
         self.issue_position = position % len(issues)
         issue = issues[self.issue_position]
+        if self.tree.filtered and issue.pointer not in self.tree.by_pointer:
+            # The search hides that node: going to an issue ends the search.
+            self._end_search()
         node = self.tree.reveal(issue.pointer)
         if node is None:
             self.tree.focus_node(self.tree.root)
@@ -421,6 +433,8 @@ class InspectorApp(App[None]):
         """Next search match while a search is active, else the next issue."""
         if self.search_state.matches:
             self._step_match(1)
+        elif self.search_state.query:
+            self.notify("No node matches the search", timeout=2)
         elif self.index.issues:
             self._go_to_issue(self.issue_position + 1)
         else:
@@ -429,6 +443,8 @@ class InspectorApp(App[None]):
     def action_previous(self) -> None:
         if self.search_state.matches:
             self._step_match(-1)
+        elif self.search_state.query:
+            self.notify("No node matches the search", timeout=2)
         elif self.index.issues:
             self._go_to_issue(self.issue_position - 1 if self.issue_position >= 0 else -1)
         else:
@@ -464,32 +480,71 @@ class InspectorApp(App[None]):
 
     @on(SearchBar.Changed)
     def _on_search_changed(self, message: SearchBar.Changed) -> None:
-        self._run_search(message.value, move=True)
+        self._cancel_pending_search()
+        if self._slow_search and message.value:
+            query = message.value
+            self._search_timer = self.set_timer(SEARCH_DEBOUNCE_SECONDS, lambda: self._run_search(query))
+        else:
+            self._run_search(message.value)
 
     @on(SearchBar.Submitted)
     def _on_search_submitted(self, message: SearchBar.Submitted) -> None:
+        if self._cancel_pending_search():
+            self._run_search(message.value)
         self.tree.focus()
+
+    def _cancel_pending_search(self) -> bool:
+        timer, self._search_timer = self._search_timer, None
+        if timer is None:
+            return False
+        timer.stop()
+        return True
 
     @on(SearchBar.Cleared)
     def _on_search_cleared(self, message: SearchBar.Cleared) -> None:
-        bar = self.query_one(SearchBar)
-        bar.value = ""
-        bar.remove_class("-active")
-        self.search_state = _Search()
-        self.tree.set_matches([], None)
-        self._refresh_summary()
+        self._end_search()
         self.tree.focus()
 
-    def _run_search(self, query: str, *, move: bool) -> None:
-        analysis = self.current.analysis if self.current else None
-        matches = search(analysis.payload, query) if analysis is not None and analysis.readable and query else []
-        self.search_state = _Search(query, matches if query else None, 0 if matches else -1)
-        for pointer in matches[:REVEAL_LIMIT]:
-            self.tree.reveal(pointer, move=False)
-        self.tree.set_matches(matches, matches[0] if matches else None)
-        if matches and move:
-            self.tree.reveal(matches[0])
+    def _end_search(self) -> None:
+        """Close the search bar and give the whole tree back, cursor on the node it was on."""
+        self._cancel_pending_search()
+        bar = self.query_one(SearchBar)
+        with bar.prevent(SearchBar.Changed):
+            bar.value = ""
+        bar.remove_class("-active")
+        self.search_state = _Search()
+        self.tree.unfilter()
+        self.tree.set_matches([], None)
         self._refresh_summary()
+        self._show_details(self._cursor_data())
+
+    def _run_search(self, query: str) -> None:
+        """Filter the tree to the nodes matching ``query`` and put the cursor on the first; an
+        empty query shows the whole tree again."""
+        self._cancel_pending_search()
+        tree = self.tree
+        if not query:
+            self.search_state = _Search()
+            tree.unfilter()
+            tree.set_matches([], None)
+            self._refresh_summary()
+            return
+        analysis = self.current.analysis if self.current else None
+        matches: list[str] = []
+        if analysis is not None and analysis.readable:
+            started = time.perf_counter()
+            # One more than the limit tells whether the search was cut.
+            matches = search(analysis.payload, query, SEARCH_LIMIT + 1, self.index.ghosts)
+            self._slow_search = self._slow_search or time.perf_counter() - started > SLOW_SEARCH_SECONDS
+        cut = len(matches) > SEARCH_LIMIT
+        del matches[SEARCH_LIMIT:]
+        self.search_state = _Search(query, matches, 0 if matches else -1, cut)
+        tree.filter(matches, cut=cut)
+        tree.set_matches(matches, matches[0] if matches else None)
+        if matches:
+            tree.reveal(matches[0])
+        self._refresh_summary()
+        self._show_details(self._cursor_data())
 
     def _step_match(self, step: int) -> None:
         s = self.search_state
@@ -509,7 +564,7 @@ class InspectorApp(App[None]):
 
     def action_copy_value(self) -> None:
         data = self._cursor_data()
-        if data is None or data.kind in (GHOST, MORE) or self.current is None or not self.current.analysis.readable:
+        if data is None or data.kind in (GHOST, MORE, NOTE) or self.current is None or not self.current.analysis.readable:
             self.notify("Nothing to copy here", timeout=2)
             return
         value = data.value

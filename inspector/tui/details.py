@@ -18,7 +18,7 @@ from inspector.issues import Issue
 from inspector.pointer import pointer_to_jq
 from inspector.schema import MISSING
 from inspector.textsafe import json_scalar, visible
-from inspector.tui.nodes import ERROR_ICON, GHOST, MORE, WARNING_ICON, IssueIndex, NodeData, type_tag
+from inspector.tui.nodes import ERROR_ICON, GHOST, MORE, NOTE, WARNING_ICON, IssueIndex, NodeData, type_tag
 
 VALUE_PREVIEW = 2000
 """Characters of a scalar shown in full before it is cut (copy gets all of it)."""
@@ -62,6 +62,9 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
         return out
     if data.kind == MORE:
         out.append(f"{data.value:,} more items: press enter on the line to load the next page.", style="italic")
+        return out
+    if data.kind == NOTE:
+        out.append(str(data.value), style="italic")
         return out
     pointer = data.pointer
     out.append("Pointer  ", style="dim")

@@ -7,7 +7,7 @@ Plain Python plus ``rich.text`` (no widgets), so it is cheap to test and to reus
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from rich.text import Text
 
@@ -23,13 +23,16 @@ ERROR_ICON = "✖"
 WARNING_ICON = "▲"
 GHOST = "ghost"
 MORE = "more"
+NOTE = "note"
 VALUE = "value"
 
 
 @dataclass
 class NodeData:
     """The payload node behind one tree line. ``kind`` is ``value``, ``ghost`` (a required field
-    that is missing) or ``more`` (a placeholder for the next page of a huge container)."""
+    that is missing), ``more`` (a placeholder for the next page of a huge container) or ``note``
+    (a line about the tree itself, such as a search that stopped at its limit; ``value`` is the
+    text)."""
 
     pointer: str
     key: Optional[str | int]
@@ -168,24 +171,62 @@ def walk(value: Any, pointer: str = "", key: Optional[str | int] = None) -> Iter
 SEARCH_LIMIT = 5000
 
 
-def search(payload: Any, query: str, limit: int = SEARCH_LIMIT) -> list[str]:
-    """Pointers of nodes whose key, scalar value or path contains ``query`` (case-insensitive),
-    in payload order; at most ``limit``."""
+def search(
+    payload: Any,
+    query: str,
+    limit: int = SEARCH_LIMIT,
+    ghosts: Optional[Mapping[str, Sequence[str]]] = None,
+) -> list[str]:
+    """Pointers of nodes whose key or scalar value contains ``query`` (case-insensitive), or
+    whose path does where their parent's path does not (``holder/id`` finds that node; the
+    children of a node found by path are found by opening it, not listed one by one), in tree
+    order; at most ``limit``. ``ghosts`` (parent pointer to missing required keys, as in
+    ``IssueIndex.ghosts``) match by key or path and come after their parent's children, where
+    the tree shows them."""
     q = query.casefold()
-    if not q:
-        return []
     found: list[str] = []
-    for pointer, key, value in walk(payload):
-        if not pointer:
-            continue
-        hit = (key is not None and q in str(key).casefold()) or q in pointer.casefold()
-        if not hit and not isinstance(value, (dict, list)):
-            hit = q in (value if isinstance(value, str) else json_scalar(value)).casefold()
-        if hit:
-            found.append(pointer)
-            if len(found) >= limit:
+    if not q or not isinstance(payload, (dict, list)):
+        return found
+    ghosts = ghosts or {}
+    tail = len(q)
+    # One frame per open container: (pointer, its items iterator, whether its path matched).
+    # Iterators instead of a stack of nodes: leaves, most of a payload, are never pushed, and
+    # this runs on every keystroke over payloads of hundreds of thousands of nodes.
+    frames: list[tuple[str, Iterator[tuple[Any, Any]], bool]] = [("", _items(payload), False)]
+    while frames:
+        parent, items, parent_hit = frames[-1]
+        for key, value in items:
+            segment = key if isinstance(key, str) else str(key)
+            if "~" in segment or "/" in segment:
+                segment = escape(segment)
+            pointer = parent + "/" + segment
+            # Only the end of the parent's path can make a match that reaches into this segment.
+            path_hit = parent_hit or q in (parent[-tail:] + "/" + segment).casefold()
+            container = isinstance(value, (dict, list))
+            hit = (path_hit and not parent_hit) or q in str(key).casefold()
+            if not hit and not container:
+                hit = q in (value if isinstance(value, str) else json_scalar(value)).casefold()
+            if hit:
+                found.append(pointer)
+                if len(found) >= limit:
+                    return found
+            if container and (value or pointer in ghosts):
+                frames.append((pointer, _items(value), path_hit))
                 break
+        else:
+            frames.pop()
+            for key in ghosts.get(parent, ()):
+                segment = escape(key)
+                if q in key.casefold() or (not parent_hit and q in (parent[-tail:] + "/" + segment).casefold()):
+                    pointer = parent + "/" + segment
+                    found.append(pointer)
+                    if len(found) >= limit:
+                        return found
     return found
+
+
+def _items(value: dict[str, Any] | list[Any]) -> Iterator[tuple[Any, Any]]:
+    return iter(value.items()) if isinstance(value, dict) else enumerate(value)
 
 
 def key_text(key: Optional[str | int]) -> Text:
@@ -219,9 +260,10 @@ def node_label(
     expanded: bool,
     match: bool = False,
     current_match: bool = False,
+    shown: Optional[int] = None,
 ) -> Text:
     """The whole line of one node: icon, key, value or child count, muted type tag, and the
-    issues on or beneath it."""
+    issues on or beneath it. ``shown``: how many children a search left visible."""
     label = Text()
     if data.kind == GHOST:
         label.append(f"{ERROR_ICON} ", style="bold red")
@@ -230,6 +272,9 @@ def node_label(
         return label
     if data.kind == MORE:
         label.append(f"… {data.value:,} more — press enter to load them", style="italic dim")
+        return label
+    if data.kind == NOTE:
+        label.append(str(data.value), style="italic yellow")
         return label
     worst = index.worst(data.pointer)
     if worst == "error":
@@ -250,7 +295,9 @@ def node_label(
     if isinstance(value, (dict, list)):
         size = len(value)
         noun = ("key" if isinstance(value, dict) else "item") + ("s" if size != 1 else "")
-        if expanded or not size:
+        if expanded and shown is not None and shown < size:
+            label.append(f"  {type_tag(value)} · {shown} of {size} {noun} shown", style="dim")
+        elif expanded or not size:
             label.append(f"  {type_tag(value)} · {size} {noun}", style="dim")
         else:
             label.append(": ")

@@ -1,7 +1,8 @@
 """The payload as a tree: one node per key or array item, built lazily as nodes expand.
 
 Labels are computed from ``NodeData`` at render time (never from markup), so search marks and
-issue counts follow the expanded state without rebuilding nodes.
+issue counts follow the expanded state without rebuilding nodes. A search filters: the tree is
+rebuilt with only the matches and the path to each, and rebuilt whole when the search ends.
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from textual.widgets.tree import TreeNode
 
 from inspector.engine import Analysis
 from inspector.pointer import parse_pointer
-from inspector.tui.nodes import GHOST, MORE, VALUE, VALUE_LIMIT, IssueIndex, NodeData, child_pointer, node_label
+from inspector.tui.nodes import (
+    GHOST,
+    MORE,
+    NOTE,
+    SEARCH_LIMIT,
+    VALUE,
+    VALUE_LIMIT,
+    IssueIndex,
+    NodeData,
+    child_pointer,
+    node_label,
+)
 
 PAGE = 1000
 """Children added per expansion of a huge container; a "more" node loads the next page."""
@@ -55,6 +67,10 @@ class PayloadTree(Tree[NodeData]):
         self.matches: set[str] = set()
         self.current_match: Optional[str] = None
         self.budget_hit = False
+        self.filtered = False
+        """True while a search shows only its matches and their ancestors."""
+        self._unfiltered_expanded: list[str] = []
+        """Pointers of the nodes that were expanded when the search began, in tree order."""
 
     # ------------------------------------------------------------------ content
 
@@ -64,24 +80,32 @@ class PayloadTree(Tree[NodeData]):
         self.index = index
         self.matches = set()
         self.current_match = None
-        self.by_pointer = {}
-        self.clear()
-        root = self.root
-        if not analysis.readable:
-            root.data = NodeData("", None, None, kind=GHOST)
-            root.set_label(Text("unreadable input"))
-            root.allow_expand = False
-            self.by_pointer[""] = root
+        self.filtered = False
+        self._unfiltered_expanded = []
+        if not self._new_root():
             self.cursor_line = 0
             return
-        root.data = NodeData("", None, analysis.payload)
-        root.allow_expand = root.data.is_container or bool(index.ghosts.get(""))
-        self.by_pointer[""] = root
         self.expand_to_level(OPEN_DEPTH)
         first_error = next((i for i in index.issues if i.severity == "error"), None)
         if first_error is not None and first_error.pointer:
             self.reveal(first_error.pointer, move=False)
         self.cursor_line = 0
+
+    def _new_root(self) -> bool:
+        """Empty the tree and give it the payload's root node; False for unreadable input."""
+        assert self.analysis is not None
+        self.by_pointer = {}
+        self.clear()
+        root = self.root
+        self.by_pointer[""] = root
+        if not self.analysis.readable:
+            root.data = NodeData("", None, None, kind=GHOST)
+            root.set_label(Text("unreadable input"))
+            root.allow_expand = False
+            return False
+        root.data = NodeData("", None, self.analysis.payload)
+        root.allow_expand = root.data.is_container or bool(self.index.ghosts.get(""))
+        return True
 
     def load(self, node: TreeNode[NodeData]) -> int:
         """Add ``node``'s children if they are not there yet (or its next page). Returns how
@@ -219,6 +243,108 @@ class PayloadTree(Tree[NodeData]):
         self.current_match = current
         self._invalidate()
 
+    # ------------------------------------------------------------------ search filter
+
+    def filter(self, matches: list[str], *, cut: bool = False) -> None:
+        """Show only ``matches`` (in tree order) and the path from the root to each. Ancestors
+        are expanded and hold only the children on the way to a match; a matching container
+        stays collapsed and loads all its children when opened. ``cut``: the search stopped at
+        its limit, which a last line says."""
+        if self.analysis is None or not self.analysis.readable:
+            return
+        if not self.filtered:
+            self._unfiltered_expanded = self._expanded_pointers()
+            self.filtered = True
+        self._new_root()
+        root = self.root
+        assert root.data is not None
+        root.data.loaded = True
+        for pointer in matches:
+            self._add_path(pointer)
+        if not matches:
+            root.add_leaf(Text(""), NodeData("", None, "no node matches the search", kind=NOTE, depth=1))
+        elif cut:
+            note = f"… the search stopped at {SEARCH_LIMIT:,} matches: type more to narrow it"
+            root.add_leaf(Text(""), NodeData("", None, note, kind=NOTE, depth=1))
+        root.allow_expand = True
+        root._expanded = True
+        self._invalidate()
+        self.cursor_line = 0
+
+    def _add_path(self, pointer: str) -> Optional[TreeNode[NodeData]]:
+        """Add the nodes from the root down to ``pointer`` that are not in the tree yet. Matches
+        come in tree order, so appending each new node keeps siblings in payload order."""
+        try:
+            tokens = parse_pointer(pointer)
+        except ValueError:
+            return None
+        node = self.root
+        current = ""
+        for n, token in enumerate(tokens):
+            data = node.data
+            if data is None or data.kind != VALUE:
+                return None
+            parent_value = data.value
+            current = child_pointer(current, token)
+            found = self.by_pointer.get(current)
+            if found is None:
+                key: str | int = token
+                if isinstance(parent_value, dict) and token in parent_value:
+                    child = NodeData(current, token, parent_value[token], depth=data.depth + 1)
+                elif isinstance(parent_value, list) and token.isdigit() and int(token) < len(parent_value):
+                    key = int(token)
+                    child = NodeData(current, key, parent_value[key], depth=data.depth + 1)
+                elif n == len(tokens) - 1 and token in self.index.ghosts.get(data.pointer, ()):
+                    child = NodeData(current, token, None, kind=GHOST, depth=data.depth + 1)
+                else:
+                    return None
+                # The parent shows only the filtered children; opening it must not add the rest.
+                data.loaded = True
+                found = node.add(Text(""), child, allow_expand=child.is_container)
+                self.by_pointer[current] = found
+            if not node._expanded:
+                node._expanded = True
+                node._updates += 1
+            node = found
+        return node
+
+    def unfilter(self) -> None:
+        """Rebuild the whole tree with the nodes expanded as they were before the search, and
+        the path to the node under the cursor opened."""
+        if not self.filtered:
+            return
+        cursor = self.cursor_node
+        pointer = cursor.data.pointer if cursor is not None and cursor.data is not None else ""
+        expanded, self._unfiltered_expanded = self._unfiltered_expanded, []
+        self.filtered = False
+        self.matches = set()
+        self.current_match = None
+        if not self._new_root():
+            return
+        for p in expanded:
+            node = self.by_pointer.get(p)
+            if node is None:
+                # Beyond the first page of a huge container: reveal loads the pages.
+                node = self.reveal(p, move=False)
+                if node is None:
+                    continue
+            self.load(node)
+            node._expanded = True
+            node._updates += 1
+        self._invalidate()
+        self.focus_node(self.reveal(pointer, move=False) or self.root)
+
+    def _expanded_pointers(self) -> list[str]:
+        """Pointers of the expanded nodes, parents before children."""
+        found: list[str] = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.is_expanded and node.data is not None and node.data.kind == VALUE:
+                found.append(node.data.pointer)
+                stack.extend(reversed(node.children))
+        return found
+
     # ------------------------------------------------------------------ rendering
 
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
@@ -232,6 +358,7 @@ class PayloadTree(Tree[NodeData]):
                 expanded=node.is_expanded,
                 match=data.pointer in self.matches,
                 current_match=data.pointer == self.current_match and data.kind == VALUE,
+                shown=len(node.children) if self.filtered and data.loaded and node.is_expanded else None,
             )
         label.stylize(style)
         if node._allow_expand:

@@ -126,18 +126,38 @@ async def test_collapsed_ancestor_counts_issues_beneath(engine: Engine) -> None:
         assert "✖ 4" in label and "▲ 12" in label
 
 
-async def test_search_reveals_cycles_and_clears(engine: Engine) -> None:
+def shown(app: InspectorApp) -> list[str]:
+    """Pointers of the tree lines on screen (or a scroll away), top to bottom."""
+    out: list[str] = []
+    stack = [app.tree.root]
+    while stack:
+        node = stack.pop()
+        if node.data is not None and node.data.kind in ("value", "ghost"):
+            out.append(node.data.pointer)
+        if node.is_expanded:
+            stack.extend(reversed(node.children))
+    return out
+
+
+async def test_search_filters_reveals_cycles_and_clears(engine: Engine) -> None:
     app = create_app(engine=engine, paths=[VALID])
     async with app.run_test(size=(140, 50)) as pilot:
         await loaded(pilot)
-        await pilot.press("1")
+        # An expansion state of the user's own, which the search must give back.
+        app.tree.by_pointer["/event"].collapse()
+        app.tree.by_pointer["/data/holder"].expand()
+        await pilot.pause()
+        before = shown(app)
+        assert "/data/holder/id" in before and "/event/id" not in before
         await pilot.press("slash")
         assert isinstance(app.focused, SearchBar)
         await pilot.press(*"start_date")
         matches = app.search_state.matches
         assert matches == ["/data/voucher/start_date", "/data/campaign/start_date"]
+        # Only the matches and the path to them; /data/voucher was collapsed (depth 2).
+        assert shown(app) == ["", "/data", "/data/voucher", "/data/voucher/start_date", "/data/campaign", "/data/campaign/start_date"]
         assert cursor_pointer(app) == "/data/voucher/start_date"
-        assert expanded(app, "/data/voucher") and expanded(app, "/data/campaign")  # revealed
+        assert "search: 1/2" in str(app.query_one("#summary", Static).content)
         await pilot.press("enter")
         assert app.focused is app.tree
         await pilot.press("n")
@@ -145,18 +165,78 @@ async def test_search_reveals_cycles_and_clears(engine: Engine) -> None:
         assert "search: 2/2" in str(app.query_one("#summary", Static).content)
         await pilot.press("n")
         assert cursor_pointer(app) == "/data/voucher/start_date"
-        # values and paths match too
+        await pilot.press("N")
+        assert cursor_pointer(app) == "/data/campaign/start_date"
+        await pilot.press("N")
+        assert cursor_pointer(app) == "/data/voucher/start_date"
+        # Values and paths match too; a matching container keeps its children closed.
         await pilot.press("slash")
         app.query_one(SearchBar).value = ""
         await pilot.press(*"referral_program")
         found = app.search_state.matches or []
         assert "/data/holder/campaign_type" in found and "/data/campaign/campaign_type" in found  # values
         assert "/data/campaign/referral_program" in found  # a key
-        await pilot.press("escape")
-        assert app.search_state.matches is None and not app.tree.matches
+        assert "/data/holder/id" not in shown(app) and "/id" not in shown(app)
+        program = app.tree.by_pointer["/data/campaign/referral_program"]
+        assert not program.is_expanded and program.allow_expand
+        await pilot.press("enter")
+        app.tree.focus_node(program)
+        await pilot.press("l")
+        assert "/data/campaign/referral_program/conversion_event_type" in shown(app)
+        # Escape: the whole tree as it was, the cursor on the node it was on.
+        await pilot.press("slash", "escape")
+        assert app.search_state.matches is None and not app.tree.matches and not app.tree.filtered
         assert not app.query_one(SearchBar).display
+        assert cursor_pointer(app) == "/data/campaign/referral_program"
+        after = shown(app)
+        assert set(before) <= set(after) and "/event/id" not in after and "/data/holder/id" in after
+        assert not app.tree.by_pointer["/event"].is_expanded
+        assert "search" not in str(app.query_one("#summary", Static).content)
         await pilot.press("n")  # back to issues
         assert cursor_pointer(app) == app.index.issues[0].pointer
+
+
+async def test_search_with_no_match_and_an_emptied_query(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[VALID])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        before = shown(app)
+        await pilot.press("slash", *"zzzq")
+        assert app.search_state.matches == [] and shown(app) == [""]
+        assert "no node matches" in details_text(app) or "search: 0/0" in str(app.query_one("#summary", Static).content)
+        await pilot.press("enter", "n")
+        assert app.is_running
+        await pilot.press("slash", *["backspace"] * 4)
+        assert shown(app) == before and not app.tree.filtered
+
+
+async def test_search_finds_ghosts_by_key(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[MISSING])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"customer_id")
+        assert "/data/holder/customer_id" in (app.search_state.matches or [])
+        ghost = app.tree.by_pointer["/data/holder/customer_id"]
+        assert ghost.data is not None and ghost.data.kind == GHOST
+        assert "/data/holder/customer_id" in shown(app)
+
+
+async def test_search_stops_at_its_limit_and_says_so(engine: Engine, monkeypatch: object) -> None:
+    from inspector.tui import app as app_module
+    from inspector.tui import payload_tree
+
+    monkeypatch.setattr(app_module, "SEARCH_LIMIT", 50)  # type: ignore[attr-defined]
+    monkeypatch.setattr(payload_tree, "SEARCH_LIMIT", 50)  # type: ignore[attr-defined]
+    payload = {"rows": [{"name": f"row {i}", "other": i} for i in range(PAGE * 2)]}
+    app = create_app(engine=engine, entries=[make_entry(engine, payload)])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await until(pilot, lambda: app.current is not None)
+        await pilot.press("slash", *"name")
+        assert len(app.search_state.matches or []) == 50 and app.search_state.cut
+        assert "search: 1/50+" in str(app.query_one("#summary", Static).content)
+        last = app.tree.root.children[-1]
+        assert last.data is not None and "stopped at 50 matches" in str(last.data.value)
+        assert len(shown(app)) == 1 + 1 + 50 * 2  # root, /rows, each row and its name
 
 
 async def test_copy_value_paths_payload_and_report(engine: Engine, copied: list[str]) -> None:

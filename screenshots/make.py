@@ -29,7 +29,7 @@ Step = Callable[[Pilot[Any]], Awaitable[None]]
 async def _ready(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, InspectorApp)
-    while app.loading or (app.paths and app.current is None):
+    while app.loading or app.finding_retries or (app.paths and app.current is None):
         await pilot.pause(0.02)
     await pilot.pause()
 

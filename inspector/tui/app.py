@@ -8,6 +8,7 @@ in a thread worker that posts ``PayloadsLoaded`` batches; live entries arrive as
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Tree
+from textual.worker import get_current_worker
 
 from inspector.capture import Capture, Entry
-from inspector.engine import Analysis, Engine
+from inspector.engine import Analysis, Engine, detect_form
 from inspector.inputs import InputError, is_ndjson_name, make_engine, read_source
 from inspector import issues as codes
 from inspector.issues import Issue
@@ -31,7 +33,7 @@ from inspector.jsonparse import RawDocument, iter_raw_documents
 from inspector.pointer import pointer_to_jq
 from inspector.report import text_report
 from inspector.tui import clipboard
-from inspector.tui.details import DetailsPane, capture_details, node_details
+from inspector.tui.details import DetailsPane, capture_details, node_details, retry_details
 from inspector.tui.event_list import EventList
 from inspector.tui.issues_pane import IssuesPane
 from inspector.tui.nodes import GHOST, MORE, NOTE, SEARCH_LIMIT, IssueIndex, NodeData, search
@@ -118,6 +120,16 @@ class InspectorApp(App[None]):
             self.done = done
             self.taken = taken
 
+    class RetriesFound(Message):
+        """File entries (by key) that repeat an earlier entry's envelope id, with where that
+        first one is (``L3``, a file name); found after the files are listed."""
+
+        def __init__(self, retries: dict[str, str], done: bool, taken: Optional[threading.Event] = None) -> None:
+            super().__init__()
+            self.retries = retries
+            self.done = done
+            self.taken = taken
+
     def __init__(
         self,
         *,
@@ -144,6 +156,9 @@ class InspectorApp(App[None]):
         self.loading = bool(self.paths)
         self.loaded_at: Optional[float] = None
         """When the file loader finished (the benchmark reads it)."""
+        self.finding_retries = bool(self.paths)
+        self.retries_found_at: Optional[float] = None
+        """When every file entry had been checked for retries (the benchmark reads it)."""
         self._listener_stopped = False
         self._status_pending = False
         self._live_batch: list[Entry] = []
@@ -209,6 +224,7 @@ class InspectorApp(App[None]):
         lines are listed at once and analysed when a row is first drawn or opened, so a
         10,000-line file shows its list and first tree without waiting for the rest."""
         batch: list[Entry] = []
+        listed: list[tuple[Entry, RawDocument, str]] = []
         sent_first = False
         last = time.monotonic()
         for path in paths:
@@ -224,12 +240,42 @@ class InspectorApp(App[None]):
                 if raw.ready is not None or not sent_first:
                     entry.analysis  # noqa: B018 - analyse now, off the UI thread
                 batch.append(entry)
+                listed.append((entry, raw, source))
                 now = time.monotonic()
                 if not sent_first or now - last >= BATCH_SECONDS:
                     self._hand_over(batch)
                     batch, sent_first = [], True
                     last = time.monotonic()
-        self.post_message(self.PayloadsLoaded(batch, done=True))
+        # Wait for the list to be complete on screen before parsing for retries takes the GIL.
+        taken = threading.Event()
+        self.post_message(self.PayloadsLoaded(batch, done=True, taken=taken))
+        taken.wait(HANDOFF_TIMEOUT)
+        self._find_retries(listed)
+
+    def _find_retries(self, listed: list[tuple[Entry, RawDocument, str]]) -> None:
+        """After the list is shown: mark entries whose envelope id an earlier entry had, as the
+        listener does for captures. Lines not analysed yet are only parsed (an analysis of
+        every line would cost seconds and keep every payload in memory), in batches that wait
+        for the UI as ``_hand_over`` does."""
+        worker = get_current_worker()
+        first: dict[str, tuple[RawDocument, str]] = {}
+        found: dict[str, str] = {}
+        last = time.monotonic()
+        for entry, raw, source in listed:
+            if worker.is_cancelled:
+                return
+            delivery = _delivery_id(entry, raw, source)
+            if delivery is not None:
+                original = first.setdefault(delivery, (raw, source))
+                if original[0] is not raw:
+                    found[entry.key] = _where(original[0], original[1], source)
+            if time.monotonic() - last >= BATCH_SECONDS:
+                taken = threading.Event()
+                self.post_message(self.RetriesFound(found, False, taken))
+                taken.wait(HANDOFF_TIMEOUT)
+                found = {}
+                last = time.monotonic()
+        self.post_message(self.RetriesFound(found, True))
 
     def _analyser(self, raw: RawDocument, source: str) -> Callable[[], Analysis]:
         def analyse() -> Analysis:
@@ -258,6 +304,19 @@ class InspectorApp(App[None]):
                 self._first_taken = message.taken
             else:
                 self.call_after_refresh(message.taken.set)
+
+    @on(RetriesFound)
+    def _on_retries_found(self, message: RetriesFound) -> None:
+        if message.taken is not None:
+            self.call_after_refresh(message.taken.set)
+        if message.done:
+            self.finding_retries = False
+            self.retries_found_at = time.perf_counter()
+        if not self.query(EventList):
+            return  # the app is closing
+        self.event_list.mark_retries(message.retries)
+        if self.current is not None and self.current.key in message.retries:
+            self._show_details(self._cursor_data())
 
     @on(EntriesAdded)
     def _on_entries_added(self, message: EntriesAdded) -> None:
@@ -401,6 +460,8 @@ class InspectorApp(App[None]):
         text = node_details(self.current.analysis, self.index, data)
         if self.current.capture is not None:
             text.append_text(capture_details(self.current.capture, self.current.retry_of))
+        elif self.current.key in self.event_list.retries:
+            text.append_text(retry_details(self.event_list.retries[self.current.key]))
         self.query_one(DetailsPane).show(text)
 
     @on(Tree.NodeHighlighted)
@@ -666,6 +727,25 @@ class InspectorApp(App[None]):
             commands.append(("Replay request", "Re-send the selected captured request, re-signed (r)", self.action_replay))
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+
+def _delivery_id(entry: Entry, raw: RawDocument, source: str) -> Optional[str]:
+    """``Analysis.delivery_id`` of an entry, from its analysis when there is one, else from
+    parsing its text (form detection needs no schema)."""
+    if entry.analysed:
+        return entry.analysis.delivery_id
+    doc = raw.parse()
+    if not doc.ok:
+        return None
+    return Analysis(source, raw.line, detect_form(doc.value), None, doc.value, None).delivery_id
+
+
+def _where(raw: RawDocument, source: str, retry_source: str) -> str:
+    """How a retry names its first delivery: ``L3`` in the same file, else the file's name."""
+    name = os.path.basename(source) or source
+    if raw.line is None:
+        return name
+    return f"L{raw.line}" if source == retry_source else f"{name} L{raw.line}"
 
 
 def _bind(fn: Callable[[int], None], level: int) -> Callable[[], None]:

@@ -208,6 +208,14 @@ def capture_details(capture: Capture, retry_of: Optional[int]) -> Text:
     return out
 
 
+def retry_details(first: str) -> Text:
+    """For a file entry whose envelope id came earlier in the list: where the first one is."""
+    out = Text()
+    _heading(out, "Delivery")
+    out.append(f"↻ retry of {visible(first)} (same envelope id)\n", style="yellow")
+    return out
+
+
 class DetailsPane(VerticalScroll):
     """Scrollable details of the selected node (and its request, for captures)."""
 

@@ -22,8 +22,9 @@ from inspector.textsafe import visible
 from inspector.tui.nodes import ERROR_ICON, WARNING_ICON
 
 
-def entry_row(entry: Entry, width: int) -> Text:
-    """One row: where (line or time), event type, error and warning counts, retry mark."""
+def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
+    """One row: where (line or time), event type, error and warning counts, retry mark
+    (``retry``: a file entry found to repeat an earlier envelope id)."""
     a = entry.analysis
     row = Text(no_wrap=True, overflow="ellipsis")
     if entry.capture is not None:
@@ -45,7 +46,7 @@ def entry_row(entry: Entry, width: int) -> Text:
     else:
         row.append(visible(a.event_type or f"({a.form})"))
     counts = Text(no_wrap=True)
-    if entry.retry_of is not None:
+    if entry.retry_of is not None or retry:
         counts.append(" ↻", style="yellow")
     if a.errors:
         counts.append(f" {ERROR_ICON}{a.errors}", style="bold red")
@@ -109,6 +110,9 @@ class EventList(ScrollView, can_focus=True):
     def __init__(self, *, id: Optional[str] = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []
+        self.retries: dict[str, str] = {}
+        """Entry key to where the first delivery of its envelope id is (``L3``, a file name),
+        for file entries; captures carry theirs in ``Entry.retry_of``."""
         self._row_cache: dict[tuple[int, int, bool], Strip] = {}
 
     # ------------------------------------------------------------------ data
@@ -138,6 +142,13 @@ class EventList(ScrollView, can_focus=True):
             # As if they had arrived one by one: the first to arrive is the one being read.
             self.set_reactive(EventList.cursor, len(entries) - 1)
             self._announce()
+
+    def mark_retries(self, retries: dict[str, str]) -> None:
+        """Mark entries (by key) as retries of the first delivery named in the value."""
+        if retries:
+            self.retries.update(retries)
+            self._row_cache.clear()
+            self.refresh()
 
     def _resized(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.entries))
@@ -205,7 +216,8 @@ class EventList(ScrollView, can_focus=True):
         strip = self._row_cache.get(key) if not selected else None
         if strip is not None:
             return strip
-        text = entry_row(self.entries[index], width)
+        entry = self.entries[index]
+        text = entry_row(entry, width, entry.key in self.retries)
         base = self.rich_style
         if selected:
             base = base + self.get_component_rich_style("event-list--cursor")

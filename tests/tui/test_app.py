@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from inspector.engine import Engine
 from inspector.tui.app import InspectorApp, create_app
+from inspector.tui.event_list import entry_row
 from inspector.tui.nodes import GHOST, MORE
 from inspector.tui.payload_tree import PAGE
 from inspector.tui.search_bar import SearchBar
@@ -374,3 +375,56 @@ def test_open_refuses_without_a_terminal(capsys: object, monkeypatch: object) ->
     code = open_cmd.run(argparse.Namespace(paths=[VALID], type=None, spec=None))
     assert code == 2
     assert "needs a terminal" in capsys.readouterr().err  # type: ignore[attr-defined]
+
+
+async def test_retries_in_an_ndjson_file_are_marked(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[sample("events.ndjson")])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        events = app.event_list
+        third = events.entries[2]
+        await until(pilot, lambda: third.key in events.retries)
+        assert events.retries == {third.key: "L1"}  # lines 1 and 3 share an envelope id
+        assert "↻" in entry_row(third, 60, True).plain and "↻" not in entry_row(events.entries[0], 60).plain
+        strip = events.render_line(2 - events.scroll_offset.y)
+        assert "↻" in "".join(segment.text for segment in strip)
+        await pilot.press("j", "j")
+        assert app.current is third
+        assert "↻ retry of L1 (same envelope id)" in details_text(app)
+        await pilot.press("k")
+        assert "retry of" not in details_text(app)
+
+
+async def test_retries_across_files_name_the_first_file(engine: Engine, tmp_path: Path) -> None:
+    body = Path(VALID).read_text()
+    first, again = tmp_path / "first.json", tmp_path / "again.json"
+    first.write_text(body)
+    again.write_text(body)
+    app = create_app(engine=engine, paths=[str(first), MISSING, str(again)])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        entries = app.event_list.entries
+        await until(pilot, lambda: bool(app.event_list.retries))
+        assert app.event_list.retries == {entries[2].key: "first.json"}
+
+
+async def test_ten_thousand_lines_list_at_once_and_retries_follow(engine: Engine, tmp_path: Path) -> None:
+    import time
+
+    lines = [ln for ln in Path(sample("events.ndjson")).read_text().splitlines()[:5]]
+    big = tmp_path / "10k.ndjson"
+    big.write_text("\n".join(lines[i % 5] for i in range(10_000)) + "\n")
+    app = create_app(engine=engine, paths=[str(big)])
+    started = time.perf_counter()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await loaded(pilot)
+        assert app.loaded_at is not None and app.loaded_at - started < 2.0
+        events = app.event_list
+        assert len(events.entries) == 10_000
+        # Of every 5 lines, 4 are envelopes with 3 ids (lines 1 and 3 share one); line 5 has none.
+        await until(pilot, lambda: len(events.retries) == 8_000 - 3, timeout=20)
+        # Found by parsing, not by analysing every line.
+        assert sum(1 for e in events.entries if e.analysed) < 200
+        assert events.retries[events.entries[2].key] == "L1"
+        assert events.retries[events.entries[8].key] == "L4"
+        assert events.entries[9].key not in events.retries

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from inspector.engine import Engine
 from inspector.tui.app import InspectorApp, create_app
 
-from .conftest import loaded, sample
+from .conftest import loaded, sample, until
 
 SIZE = (140, 40)
 
@@ -56,6 +56,9 @@ def test_search_active(snap_compare: Any, engine: Engine) -> None:
 def test_many_event_list(snap_compare: Any, engine: Engine) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await loaded(pilot)
+        app = pilot.app
+        assert isinstance(app, InspectorApp)
+        await until(pilot, lambda: not app.finding_retries)
         await pilot.press("j", "j", "j")
 
     app = create_app(engine=engine, paths=[sample("events.ndjson")])

@@ -18,6 +18,8 @@ class IssuesPane(OptionList):
     DEFAULT_CSS = """
     IssuesPane {
         height: 1fr;
+        /* Wrapped issue lines are measured once; a scrollbar appearing later must not narrow them. */
+        scrollbar-gutter: stable;
     }
     """
 

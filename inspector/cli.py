@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help=".json or NDJSON (.jsonl/.ndjson) files, or - for stdin; none shows a welcome screen",
+        help=".json or NDJSON (.jsonl/.ndjson) files, folders of them, or - for stdin; none shows a welcome screen",
     )
     _add_type(p)
     _add_spec(p)
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate payloads. Exit status: 0 when no payload has errors, 1 when any "
         "has, 2 when an input cannot be read or parsed.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help=".json or NDJSON files, or - for stdin")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".json or NDJSON files, folders of them, or - for stdin")
     p.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text report")
     p.add_argument("--quiet", "-q", action="store_true", help="text report: only payloads with errors or warnings")

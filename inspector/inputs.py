@@ -13,6 +13,7 @@ from inspector.issues import Issue
 from inspector.registry import builtin_registry
 
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")
+PAYLOAD_SUFFIXES = (".json", *NDJSON_SUFFIXES)
 SPEC_ENV = "VOUCHERIFY_INSPECT_SPEC"
 
 
@@ -73,10 +74,25 @@ def is_ndjson_name(path: str) -> Optional[bool]:
     return True if path.lower().endswith(NDJSON_SUFFIXES) else None
 
 
-def analyze_paths(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> list[Analysis]:
-    """Every payload of every input; an input that cannot be read becomes an unreadable result."""
-    results: list[Analysis] = []
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """The inputs to read: a folder stands for its .json/.jsonl/.ndjson files (sorted, not
+    recursive); anything else is kept as given, so a missing file is reported where it was named."""
+    out: list[str] = []
     for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            found = sorted(str(q) for q in p.iterdir() if q.is_file() and q.suffix.lower() in PAYLOAD_SUFFIXES)
+            out.extend(found or [path])
+        else:
+            out.append(path)
+    return out
+
+
+def analyze_paths(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> list[Analysis]:
+    """Every payload of every input (folders expanded); an input that cannot be read becomes an
+    unreadable result."""
+    results: list[Analysis] = []
+    for path in expand_paths(paths):
         source = "<stdin>" if path == "-" else path
         try:
             data = read_source(path)

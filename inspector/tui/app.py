@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 
 from inspector.capture import Capture, Entry
 from inspector.engine import Analysis, Engine, detect_form
-from inspector.inputs import InputError, is_ndjson_name, make_engine, read_source
+from inspector.inputs import InputError, expand_paths, is_ndjson_name, make_engine, read_source
 from inspector import issues as codes
 from inspector.issues import Issue
 from inspector.jsonparse import RawDocument, iter_raw_documents
@@ -227,7 +227,7 @@ class InspectorApp(App[None]):
         listed: list[tuple[Entry, RawDocument, str]] = []
         sent_first = False
         last = time.monotonic()
-        for path in paths:
+        for path in expand_paths(paths):
             source = "<stdin>" if path == "-" else path
             try:
                 data = self.stdin if path == "-" and self.stdin is not None else read_source(path)

@@ -98,3 +98,20 @@ def test_validate_and_help_import_no_ui_or_http(args: list[str]) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
     assert proc.stderr.endswith(b"[]"), proc.stderr[-500:]
+
+
+def test_a_folder_stands_for_its_payload_files(tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_bytes((SAMPLES / "invalid-enum-values.envelope.json").read_bytes())
+    (tmp_path / "a.ndjson").write_bytes((SAMPLES / "events.ndjson").read_bytes().split(b"\n")[0] + b"\n")
+    (tmp_path / "notes.txt").write_text("not a payload")
+    (tmp_path / "sub").mkdir()
+    proc = run("validate", "--format", "json", str(tmp_path))
+    assert proc.returncode == 1
+    sources = [r["source"] for r in json.loads(proc.stdout)["results"]]
+    assert sources == [str(tmp_path / "a.ndjson"), str(tmp_path / "b.json")]
+
+
+def test_an_empty_folder_is_reported(tmp_path: Path) -> None:
+    proc = run("validate", str(tmp_path))
+    assert proc.returncode == 2
+    assert b"is a directory" in proc.stdout

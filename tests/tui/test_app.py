@@ -428,3 +428,14 @@ async def test_ten_thousand_lines_list_at_once_and_retries_follow(engine: Engine
         assert events.retries[events.entries[2].key] == "L1"
         assert events.retries[events.entries[8].key] == "L4"
         assert events.entries[9].key not in events.retries
+
+
+async def test_a_folder_opens_its_payload_files(engine: Engine, tmp_path: Path) -> None:
+    for name in ("holder-assignment-created.envelope.json", "invalid-enum-values.envelope.json"):
+        (tmp_path / name).write_bytes(Path(sample(name)).read_bytes())
+    (tmp_path / "README.txt").write_text("not a payload")
+    app = create_app(engine=engine, paths=[str(tmp_path)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await loaded(pilot)
+        sources = [e.analysis.source for e in app.event_list.entries]
+        assert sources == [str(tmp_path / "holder-assignment-created.envelope.json"), str(tmp_path / "invalid-enum-values.envelope.json")]

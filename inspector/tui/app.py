@@ -90,8 +90,13 @@ class InspectorApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("slash", "search", "Search"),
-        Binding("n", "next", "Next issue"),
-        Binding("N", "previous", "Prev issue"),
+        Binding("escape", "clear_search", "Clear search"),
+        # One key, two meanings: check_action lets through the binding that fits the moment, so
+        # the footer says "match" while a search is active and "issue" otherwise.
+        Binding("n", "next('issue')", "Next issue"),
+        Binding("N", "previous('issue')", "Prev issue"),
+        Binding("n", "next('match')", "Next match"),
+        Binding("N", "previous('match')", "Prev match"),
         Binding("e", "expand_all", "Expand all"),
         Binding("E", "collapse_all", "Collapse"),
         *[Binding(str(n), f"expand_level({n})", f"Expand to level {n}", show=False) for n in range(1, 10)],
@@ -490,7 +495,7 @@ class InspectorApp(App[None]):
         self.issues_pane.mark(self.issue_position)
         self._show_details(self.tree.cursor_node.data if self.tree.cursor_node else None)
 
-    def action_next(self) -> None:
+    def action_next(self, kind: str = "issue") -> None:
         """Next search match while a search is active, else the next issue."""
         if self.search_state.matches:
             self._step_match(1)
@@ -501,7 +506,7 @@ class InspectorApp(App[None]):
         else:
             self.notify("No issues in this payload", timeout=2)
 
-    def action_previous(self) -> None:
+    def action_previous(self, kind: str = "issue") -> None:
         if self.search_state.matches:
             self._step_match(-1)
         elif self.search_state.query:
@@ -533,6 +538,10 @@ class InspectorApp(App[None]):
         self.tree.focus_node(node or self.tree.root)
 
     # ------------------------------------------------------------------ search
+
+    def action_clear_search(self) -> None:
+        """Escape from anywhere ends an active search (the search bar has its own escape)."""
+        self.query_one(SearchBar).action_clear_search()
 
     def action_search(self) -> None:
         bar = self.query_one(SearchBar)
@@ -574,6 +583,7 @@ class InspectorApp(App[None]):
             bar.value = ""
         bar.remove_class("-active")
         self.search_state = _Search()
+        self.refresh_bindings()
         self.tree.unfilter()
         self.tree.set_matches([], None)
         self._refresh_summary()
@@ -586,6 +596,7 @@ class InspectorApp(App[None]):
         tree = self.tree
         if not query:
             self.search_state = _Search()
+            self.refresh_bindings()
             tree.unfilter()
             tree.set_matches([], None)
             self._refresh_summary()
@@ -600,6 +611,7 @@ class InspectorApp(App[None]):
         cut = len(matches) > SEARCH_LIMIT
         del matches[SEARCH_LIMIT:]
         self.search_state = _Search(query, matches, 0 if matches else -1, cut)
+        self.refresh_bindings()
         tree.filter(matches, cut=cut)
         tree.set_matches(matches, matches[0] if matches else None)
         if matches:
@@ -657,6 +669,10 @@ class InspectorApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "replay":
             return self.listener is not None
+        if action == "clear_search":
+            return bool(self.search_state.query)
+        if action in ("next", "previous") and parameters:
+            return parameters[0] == ("match" if self.search_state.query else "issue")
         return True
 
     def action_replay(self) -> None:

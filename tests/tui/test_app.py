@@ -439,3 +439,24 @@ async def test_a_folder_opens_its_payload_files(engine: Engine, tmp_path: Path) 
         await loaded(pilot)
         sources = [e.analysis.source for e in app.event_list.entries]
         assert sources == [str(tmp_path / "holder-assignment-created.envelope.json"), str(tmp_path / "invalid-enum-values.envelope.json")]
+
+
+async def test_footer_says_match_while_searching(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[VALID])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await loaded(pilot)
+
+        def shown() -> set[str]:
+            return {b.binding.description for b in app.screen.active_bindings.values() if b.enabled and b.binding.show}
+
+        assert "Next issue" in shown() and "Next match" not in shown()
+        await pilot.press("slash", *"created_at", "enter")
+        await pilot.pause()
+        assert app.focused is app.tree
+        assert "Next match" in shown() and "Next issue" not in shown()
+        before = cursor_pointer(app)
+        await pilot.press("n")
+        assert cursor_pointer(app) != before
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Next issue" in shown()

@@ -101,3 +101,19 @@ class Issue:
             out["line"] = self.line
             out["column"] = self.column
         return out
+
+
+class LazyIssue(Issue):
+    """An Issue made on the validator's hot path: positional, no keywords, nothing formatted."""
+
+    __slots__ = ()
+
+    def __init__(self, path: tuple[Any, ...], severity: Severity, code: str, msg_args: tuple[Any, ...]) -> None:
+        self._pointer = None
+        self._path = path
+        self.severity = severity
+        self.code = code
+        self._message = None
+        self._msg_args = msg_args
+        self.line = None
+        self.column = None

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Callable, Optional
 
 from inspector import issues as codes
-from inspector.issues import Issue
+from inspector.issues import Issue, LazyIssue
 from inspector.pointer import Path, path_keys, to_pointer
 from inspector.schema import Schema, json_type
 from inspector.textsafe import short, visible
@@ -94,7 +94,7 @@ def mismatch(schema: Schema, value: Any, path: Path, out: list[Issue]) -> None:
     if value is None:
         if schema.nullable:
             return
-        out.append(Issue(None, "warning", codes.NULL, None, path=path, msg_args=(_null_message, path, schema)))
+        out.append(LazyIssue(path, "warning", codes.NULL, (_null_message, path, schema)))
         return
     out.append(
         Issue(
@@ -298,7 +298,7 @@ _MISSING_KEY = object()
 
 
 def _null_warning(schema: Schema, path: Path, out: list[Issue]) -> None:
-    out.append(Issue(None, "warning", codes.NULL, None, path=path, msg_args=(_null_message, path, schema)))
+    out.append(LazyIssue(path, "warning", codes.NULL, (_null_message, path, schema)))
 
 
 def _missing_issue(s: Schema, p: Path, name: str, out: list[Issue]) -> None:
@@ -393,7 +393,7 @@ def _quick_test(c: Schema, i: int, ns: dict[str, Any]) -> str:
 
 def _unknown_field(k: str, child: Any, p: Path, out: list[Issue], where: str, closed: bool) -> None:
     out.append(
-        Issue(None, "warning", codes.UNKNOWN_FIELD, None, path=(p, k), msg_args=(_unknown_message, k, where, closed))
+        LazyIssue((p, k), "warning", codes.UNKNOWN_FIELD, (_unknown_message, k, where, closed))
     )
     if type(child) is dict or type(child) is list or type(child) is int or type(child) is float:
         scan_free(child, (p, k), out)

@@ -14,6 +14,9 @@ from inspector.engine import Analysis
 
 SIGNATURE_STATUSES = ("valid", "invalid", "missing", "unchecked")
 
+REPLAYED = 0
+"""``Capture.http_status`` of a request this tool sent (a replay), not one it received."""
+
 
 @dataclass
 class Capture:

@@ -22,7 +22,7 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from inspector.capture import Capture, Entry
+from inspector.capture import REPLAYED, Capture, Entry
 from inspector.engine import Analysis, Engine
 from inspector.issues import Issue
 from inspector.signature import HEADER, Verdict, sign, verify
@@ -386,7 +386,7 @@ class Listener:
             path=target,
             headers=headers,
             body=data,
-            http_status=0,
+            http_status=REPLAYED,
             signature=status,
             signature_detail=detail,
         )

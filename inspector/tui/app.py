@@ -700,7 +700,9 @@ class InspectorApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - a failed replay is a toast, not a crash
             self.notify(str(exc) or type(exc).__name__, title="Replay failed", severity="error", markup=False)
             return
-        entry.capture = result
+        # The replay is a new row on top; the captured request it came from stays as received.
+        analyses = self.engine.analyze_bytes(result.body, source=f"replay of #{capture.id}")
+        self._add_entries([Entry(a, capture=result) for a in analyses[:1]], top=True)
         if result.forward_error:
             self.notify(result.forward_error, title="Replay failed", severity="error", markup=False)
         else:
@@ -709,8 +711,6 @@ class InspectorApp(App[None]):
                 title="Replayed",
                 markup=False,
             )
-        if entry is self.current:
-            self._show_details(self._cursor_data())
 
     # ------------------------------------------------------------------ help and palette
 

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from inspector.capture import Capture
+from inspector.capture import REPLAYED, Capture
 from inspector.describe import describe
 from inspector.engine import FORM_LABELS, Analysis
 from inspector.issues import Issue
@@ -172,12 +172,13 @@ def _example(example: Any) -> str:
 def capture_details(capture: Capture, retry_of: Optional[int]) -> Text:
     """The HTTP side of a captured request: method, path, status, headers, signature, forward."""
     out = Text()
-    _heading(out, "HTTP request")
+    replay = capture.http_status == REPLAYED
+    _heading(out, "Replay sent" if replay else "HTTP request")
     when = _dt.datetime.fromtimestamp(capture.received_at).strftime("%Y-%m-%d %H:%M:%S")
     out.append(f"{visible(capture.method)} {visible(capture.path)}", style="bold")
     if capture.query:
         out.append("?" + visible(capture.query), style="bold")
-    out.append(f"  → {capture.http_status}  ", style="")
+    out.append("  " if replay else f"  → {capture.http_status}  ", style="")
     out.append(f"{capture.size:,} bytes  {when}", style="dim")
     if capture.remote:
         out.append(f"  from {visible(capture.remote)}", style="dim")

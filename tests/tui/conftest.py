@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from inspector.capture import Capture, Entry
+from inspector.capture import REPLAYED, Capture, Entry
 from inspector.engine import Engine
 from inspector.tui import clipboard
 from inspector.tui.app import InspectorApp
@@ -102,6 +102,17 @@ class FakeListener:
 
     async def replay(self, capture: Capture, *, url: Optional[str], body: Optional[bytes]) -> Capture:
         self.replays.append((capture, url, body))
-        from dataclasses import replace
-
-        return replace(capture, forward_url=url or self.forward_url, forward_status=202, forward_latency_ms=12.0)
+        # Like the real listener: a new, unstored Capture of what was sent, with the answer.
+        target = url or self.forward_url
+        return Capture(
+            received_at=capture.received_at + 1,
+            method="POST",
+            path=target,
+            headers=list(capture.headers),
+            body=capture.body if body is None else body,
+            http_status=REPLAYED,
+            signature="valid",
+            forward_url=target,
+            forward_status=202,
+            forward_latency_ms=12.0,
+        )

@@ -71,10 +71,23 @@ async def test_replay_modal_sends_edited_body_to_the_chosen_url(engine: Engine) 
         url.value = "http://localhost:4000/other"
         app.screen.query_one("#replay-body", TextArea).text = '{"a": 2}'
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: bool(listener.replays) and entry.capture is not None and entry.capture.forward_status == 202)
+        await until(pilot, lambda: len(app.event_list.entries) == 2)
         capture, sent_url, body = listener.replays[0]
         assert capture.id == 7 and sent_url == "http://localhost:4000/other" and body == b'{"a": 2}'
-        assert "→ 202" in details_text(app)
+        replayed, original = app.event_list.entries
+        # The captured request stays as received; the replay is a new row on top.
+        assert original is entry and entry.capture is capture and entry.capture.forward_status != 202
+        assert replayed.capture is not None and replayed.capture.forward_status == 202
+        assert "↺ replay → 202" in entry_row(replayed, 60).plain
+        assert app.current is entry
+        app.event_list.focus()
+        await pilot.press("k")
+        assert app.current is replayed
+        details = details_text(app)
+        assert "Replay sent" in details and "http://localhost:4000/other" in details and "→ 202" in details
+        app.event_list.focus()
+        await pilot.press("j")
+        assert app.current is entry
         # unchanged body and empty URL: the listener's defaults
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ReplayScreen))

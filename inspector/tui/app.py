@@ -209,6 +209,8 @@ class InspectorApp(App[None]):
         self._set_empty(True)
         if self.listener is not None:
             self.query_one(StatusBar).add_class("-listening")
+            self.screen.add_class("-multi")  # the event list is where requests will appear
+            self.tree.placeholder = "starting the listener…"
             self._update_status()
             self._start_listener()
         if self.initial_entries:
@@ -374,8 +376,11 @@ class InspectorApp(App[None]):
         assert self.listener is not None
         try:
             self.listen_url = await self.listener.start(self._on_listener_entry)
+            self.tree.placeholder = f"waiting for webhooks at {self.listen_url}  (try: voucherify-inspect send FILE --to URL)"
         except Exception as exc:  # noqa: BLE001 - shown in the status bar instead of a traceback
             self.listen_error = str(exc) or type(exc).__name__
+            self.tree.placeholder = f"the listener could not start: {self.listen_error}"
+        self.tree.refresh()
         self._update_status()
 
     def _on_listener_entry(self, entry: Entry) -> None:
@@ -548,7 +553,7 @@ class InspectorApp(App[None]):
         bar.add_class("-active")
         bar.focus()
 
-    @on(SearchBar.Changed)
+    @on(SearchBar.Changed, "SearchBar")  # Input messages of other inputs (the replay URL) bubble here too
     def _on_search_changed(self, message: SearchBar.Changed) -> None:
         self._cancel_pending_search()
         if self._slow_search and message.value:
@@ -557,7 +562,7 @@ class InspectorApp(App[None]):
         else:
             self._run_search(message.value)
 
-    @on(SearchBar.Submitted)
+    @on(SearchBar.Submitted, "SearchBar")
     def _on_search_submitted(self, message: SearchBar.Submitted) -> None:
         if self._cancel_pending_search():
             self._run_search(message.value)

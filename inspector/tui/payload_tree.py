@@ -71,6 +71,8 @@ class PayloadTree(Tree[NodeData]):
         """True while a search shows only its matches and their ancestors."""
         self._unfiltered_expanded: list[str] = []
         """Pointers of the nodes that were expanded when the search began, in tree order."""
+        self.placeholder = "loading…"
+        """What the empty tree says before the first payload (the app sets it in listen mode)."""
 
     # ------------------------------------------------------------------ content
 
@@ -349,7 +351,9 @@ class PayloadTree(Tree[NodeData]):
 
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
         data = node.data
-        if data is None or node is self.root and self.analysis is not None and not self.analysis.readable:
+        if self.analysis is None:
+            label = Text(self.placeholder, style="dim")
+        elif data is None or node is self.root and not self.analysis.readable:
             label = Text("unreadable input: no tree (see the issues)", style="bold red")
         else:
             label = node_label(

@@ -38,6 +38,8 @@ async def test_listener_status_entries_details_and_stop(engine: Engine) -> None:
         await until(pilot, lambda: app.listen_url is not None)
         status = str(app.query_one("#status", Static).content)
         assert "http://127.0.0.1:8765/" in status and "no secret" in status and "0 requests" in status
+        # Before the first request: the list is there, and the tree says where to send webhooks.
+        assert app.event_list.display and "waiting for webhooks at http://127.0.0.1:8765/" in app.tree.placeholder
         assert listener.on_entry is not None
         listener.on_entry(captured(engine, 1))
         listener.on_entry(captured(engine, 2, retry_of=1, signature="invalid"))
@@ -68,6 +70,9 @@ async def test_replay_modal_sends_edited_body_to_the_chosen_url(engine: Engine) 
         await until(pilot, lambda: isinstance(app.screen, ReplayScreen))
         url = app.screen.query_one("#replay-url", Input)
         assert url.value == "http://localhost:3000/hook"
+        # Typing in the modal's inputs is not a search of the payload behind it.
+        await pilot.pause()
+        assert not app.search_state.query and not app.tree.filtered
         url.value = "http://localhost:4000/other"
         app.screen.query_one("#replay-body", TextArea).text = '{"a": 2}'
         await pilot.press("ctrl+s")

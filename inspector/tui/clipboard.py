@@ -14,6 +14,10 @@ from inspector.textsafe import visible
 
 PREVIEW = 60
 
+OSC52_LIMIT = 1_000_000
+"""Longest text sent through OSC 52. Terminals cap the sequence (often far lower) and a 50 MB
+value base64-encoded into the terminal's input can stall it; past this only pyperclip copies."""
+
 
 def _pyperclip_copy(text: str) -> None:
     try:
@@ -31,9 +35,13 @@ system_copy: Callable[[str], None] = _pyperclip_copy
 def copy(app: App[object], text: str, what: str) -> None:
     """Copy ``text`` and say so in a toast that shows it escaped (a payload value may hold
     control characters; the toast is never markup)."""
-    app.copy_to_clipboard(text)
+    title = f"Copied {what} ({len(text):,} characters)"
+    if len(text) <= OSC52_LIMIT:
+        app.copy_to_clipboard(text)
+    else:
+        title += "; too long for the terminal's clipboard, sent to the system clipboard only"
     system_copy(text)
     preview = visible(text)
     if len(preview) > PREVIEW:
         preview = preview[: PREVIEW - 1] + "…"
-    app.notify(preview, title=f"Copied {what} ({len(text):,} characters)", markup=False, timeout=3)
+    app.notify(preview, title=title, markup=False, timeout=3)

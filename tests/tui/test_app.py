@@ -460,3 +460,22 @@ async def test_footer_says_match_while_searching(engine: Engine) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert "Next issue" in shown()
+
+
+async def test_a_huge_value_skips_the_terminal_clipboard(engine: Engine, copied: list[str], tmp_path: Path) -> None:
+    from inspector.tui.clipboard import OSC52_LIMIT
+
+    payload = json.loads(Path(VALID).read_text())
+    payload["data"]["customer"]["metadata"] = {"blob": "x" * (OSC52_LIMIT + 1)}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(payload))
+    app = create_app(engine=engine, paths=[str(path)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await loaded(pilot)
+        app.tree.focus_node(app.tree.reveal("/data/customer/metadata/blob") or app.tree.root)
+        await pilot.pause()
+        await pilot.press("y")
+        assert copied[-1] == "x" * (OSC52_LIMIT + 1)
+        assert app.clipboard == ""  # no OSC 52 sequence of a megabyte went to the terminal
+        await pilot.pause()
+        assert any("system clipboard only" in (n.title or "") for n in app._notifications)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Optional, Sequence
 from inspector import issues as codes
 from inspector.engine import Analysis, Engine
 from inspector.issues import Issue
-from inspector.registry import builtin_registry
+from inspector.registry import builtin_registry, normalize_event_type
+from inspector.textsafe import visible
 
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")
 PAYLOAD_SUFFIXES = (".json", *NDJSON_SUFFIXES)
@@ -43,14 +45,24 @@ def make_engine(spec_args: Optional[Sequence[str]] = None) -> Engine:
     return Engine(registry)
 
 
-def engine_or_report(spec_args: Optional[Sequence[str]]) -> Optional[Engine]:
-    """``make_engine`` for a command: on a spec it cannot use, says why on stderr and returns
-    None (the command then exits 2)."""
+def engine_or_report(spec_args: Optional[Sequence[str]], event_type: Optional[str] = None) -> Optional[Engine]:
+    """``make_engine`` for a command: on a spec it cannot use, or a ``--type`` no schema has (a
+    typo would otherwise validate nothing and pass), says why on stderr and returns None (the
+    command then exits 2)."""
     try:
-        return make_engine(spec_args)
+        engine = make_engine(spec_args)
     except InputError as exc:
         print(f"voucherify-inspect: {exc}", file=sys.stderr)
         return None
+    if event_type and engine.registry.get(event_type) is None:
+        known = [e.event_type for e in engine.registry]
+        close = difflib.get_close_matches(normalize_event_type(event_type), known, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; known types: voucherify-inspect spec list"
+        if not spec_paths(spec_args):
+            hint += " (other event types need Voucherify's specs: --spec)"
+        print(f"voucherify-inspect: no schema for --type {visible(event_type)!r}{hint}", file=sys.stderr)
+        return None
+    return engine
 
 
 def read_source(path: str) -> bytes:

@@ -28,7 +28,7 @@ def _take_stdin() -> tuple[Optional[bytes], Optional[str]]:
 def run(args: argparse.Namespace) -> int:
     from inspector.inputs import engine_or_report
 
-    engine = engine_or_report(args.spec)
+    engine = engine_or_report(args.spec, args.type)
     if engine is None:
         return 2
     stdin: Optional[bytes] = None

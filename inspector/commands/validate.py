@@ -11,7 +11,7 @@ from inspector.report import exit_code, json_report, text_report
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = engine_or_report(args.spec)
+    engine = engine_or_report(args.spec, args.type)
     if engine is None:
         return 2
     results = analyze_paths(engine, args.paths, event_type=args.type)

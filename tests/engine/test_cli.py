@@ -115,3 +115,16 @@ def test_an_empty_folder_is_reported(tmp_path: Path) -> None:
     proc = run("validate", str(tmp_path))
     assert proc.returncode == 2
     assert b"is a directory" in proc.stdout
+
+
+def test_a_type_no_schema_has_is_refused_with_suggestions() -> None:
+    proc = run("validate", "--type", "customer.holder.assigment.created", str(SAMPLES / "holder-assignment-created.data.json"))
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert b"did you mean customer.holder.assignment.created" in proc.stderr
+    assert b"--spec" in proc.stderr
+
+
+def test_a_type_in_the_docs_key_form_is_accepted() -> None:
+    proc = run("validate", "--format", "json", "--type", "EVENTS.CUSTOMER.HOLDER.ASSIGNMENT.DELETED", str(SAMPLES / "holder-assignment-created.data.json"))
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["results"][0]["event_type"] == "customer.holder.assignment.deleted"

@@ -76,10 +76,48 @@ async def shoot(name: str, files: list[str], step: Optional[Step]) -> Path:
     return svg
 
 
+async def shoot_listen() -> Path:
+    """Live mode: the real listener on a free port, three requests sent to it over HTTP (a valid
+    delivery, its retry with a wrong signature, an invalid event), the first one selected."""
+    import tempfile
+
+    import aiohttp
+
+    from inspector.inputs import make_engine
+    from inspector.server import Listener
+    from inspector.signature import HEADER, sign
+
+    secret = "whsec_screenshot"
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(None)
+        listener = Listener(engine=engine, db=str(Path(tmp) / "captures.sqlite3"), port=0, secret=secret)
+        app = create_app(engine=engine, listener=listener)
+        async with app.run_test(size=SIZE) as pilot:
+            while app.listen_url is None:
+                await pilot.pause(0.02)
+            valid = (SAMPLES / "holder-assignment-created.envelope.json").read_bytes()
+            invalid = (SAMPLES / "invalid-enum-values.envelope.json").read_bytes()
+            async with aiohttp.ClientSession() as session:
+                for body, key in ((valid, secret), (valid, "not-the-secret"), (invalid, secret)):
+                    headers = {HEADER: sign(body, key), "Content-Type": "application/json"}
+                    async with session.post(app.listen_url, data=body, headers=headers) as response:
+                        await response.read()
+            while len(app.event_list.entries) < 3:
+                await pilot.pause(0.02)
+            await pilot.pause(0.2)
+            app.event_list.focus()
+            await pilot.press("k")
+            await pilot.pause()
+            svg = OUT / "listen.svg"
+            svg.write_text(app.export_screenshot(title="voucherify-inspect listen"), encoding="utf-8")
+    return svg
+
+
 async def main() -> int:
     rsvg = shutil.which("rsvg-convert")
-    for name, files, step in SHOTS:
-        svg = await shoot(name, files, step)
+    shots = [shoot(name, files, step) for name, files, step in SHOTS]
+    for pending in [*shots, shoot_listen()]:
+        svg = await pending
         if rsvg:
             # rsvg-convert drops leading no-break spaces in a <text> unless told to keep them.
             kept = svg.read_text().replace("<svg ", '<svg xml:space="preserve" ', 1)

@@ -6,11 +6,12 @@ import difflib
 import os
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from inspector import issues as codes
 from inspector.engine import Analysis, Engine
 from inspector.issues import Issue
+from inspector.jsonparse import iter_documents
 from inspector.registry import builtin_registry, normalize_event_type
 from inspector.textsafe import visible
 
@@ -100,18 +101,20 @@ def expand_paths(paths: Sequence[str]) -> list[str]:
     return out
 
 
-def analyze_paths(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> list[Analysis]:
-    """Every payload of every input (folders expanded); an input that cannot be read becomes an
-    unreadable result."""
-    results: list[Analysis] = []
+def iter_analyses(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> Iterator[Analysis]:
+    """Every payload of every input (folders expanded), one at a time: a 20,000-line NDJSON file
+    is never held as 20,000 analyses. An input that cannot be read becomes an unreadable result."""
     for path in expand_paths(paths):
         source = "<stdin>" if path == "-" else path
         try:
             data = read_source(path)
         except InputError as exc:
-            results.append(
-                Analysis(source, None, "unknown", None, None, None, [Issue("", "error", codes.IO, str(exc))], readable=False)
-            )
+            yield Analysis(source, None, "unknown", None, None, None, [Issue("", "error", codes.IO, str(exc))], readable=False)
             continue
-        results.extend(engine.analyze_bytes(data, source=source, event_type=event_type, ndjson=is_ndjson_name(path)))
-    return results
+        for doc in iter_documents(data, ndjson=is_ndjson_name(path)):
+            yield engine.analyze_document(doc, source=source, event_type=event_type)
+
+
+def analyze_paths(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> list[Analysis]:
+    """``iter_analyses`` as a list."""
+    return list(iter_analyses(engine, paths, event_type=event_type))

@@ -222,6 +222,18 @@ class RawDocument:
         return doc
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time (``split`` would hold a copy of a 60 MB file at once)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 def iter_raw_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterator[RawDocument]:
     """The documents in ``data``, NDJSON lines unparsed: callers that list thousands of lines
     parse each on demand."""
@@ -236,7 +248,7 @@ def iter_raw_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterato
             yield RawDocument(None, ready=doc)
             return
     any_line = False
-    for no, line in enumerate(text.split("\n"), start=1):
+    for no, line in enumerate(_lines(text), start=1):
         if not line or line.isspace():
             continue
         any_line = True

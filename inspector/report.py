@@ -3,48 +3,81 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Iterable
 
 from inspector.engine import FORM_LABELS, Analysis
 from inspector.textsafe import visible
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[2m", "bold": "\x1b[1m", "reset": "\x1b[0m"}
+_NO_COLORS = {k: "" for k in _COLORS}
 
 
-def json_report(results: Sequence[Analysis]) -> str:
+def json_report(results: Iterable[Analysis]) -> str:
     """The JSON contract scripts rely on: ``{"results": [...]}`` (see README)."""
     return json.dumps({"results": [r.to_json() for r in results]}, indent=2)
 
 
-def text_report(results: Sequence[Analysis], *, color: bool = False, quiet: bool = False) -> str:
-    c = _COLORS if color else {k: "" for k in _COLORS}
+def text_block(r: Analysis, *, color: bool = False) -> str:
+    """One payload's lines: a heading, then one line per issue (the form note left out)."""
+    c = _COLORS if color else _NO_COLORS
+    where = visible(r.source) + (f":{r.line}" if r.line is not None else "")
+    if not r.readable:
+        head = f"{c['bold']}{where}{c['reset']}  unreadable"
+    else:
+        event = visible(r.event_type) if r.event_type else "unknown event type"
+        head = (
+            f"{c['bold']}{where}{c['reset']}  {FORM_LABELS.get(r.form, r.form)} · {event} · "
+            f"{_count(r.errors, 'error', c)} · {_count(r.warnings, 'warning', c)}"
+        )
+    lines = [head]
+    for issue in r.issues:
+        if issue.code == "form":
+            continue
+        sev = issue.severity
+        pointer = visible(issue.pointer) or "(payload)"
+        lines.append(f"  {c[sev]}{sev:<7}{c['reset']}  {pointer}  {c['info']}{issue.code}{c['reset']}  {visible(issue.message)}")
+    return "\n".join(lines)
+
+
+class Tally:
+    """What the closing line and the exit status need, counted as results stream past."""
+
+    def __init__(self) -> None:
+        self.payloads = 0
+        self.errors = 0
+        self.warnings = 0
+        self.unreadable = 0
+        self.with_errors = 0
+
+    def add(self, r: Analysis) -> None:
+        self.payloads += 1
+        self.errors += r.errors
+        self.warnings += r.warnings
+        self.unreadable += not r.readable
+        self.with_errors += bool(r.errors)
+
+    def summary(self) -> str:
+        e, w = self.errors, self.warnings
+        text = (
+            f"{self.payloads} payload{'s' if self.payloads != 1 else ''}: "
+            f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+        )
+        return text + (f", {self.unreadable} unreadable" if self.unreadable else "")
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 when any payload has errors, 2 when any input could not be read or parsed."""
+        return 2 if self.unreadable else 1 if self.with_errors else 0
+
+
+def text_report(results: Iterable[Analysis], *, color: bool = False, quiet: bool = False) -> str:
+    tally = Tally()
     lines: list[str] = []
     for r in results:
-        if quiet and r.readable and not r.errors and not r.warnings:
-            continue
-        where = visible(r.source) + (f":{r.line}" if r.line is not None else "")
-        if not r.readable:
-            head = f"{c['bold']}{where}{c['reset']}  unreadable"
-        else:
-            event = visible(r.event_type) if r.event_type else "unknown event type"
-            head = (
-                f"{c['bold']}{where}{c['reset']}  {FORM_LABELS.get(r.form, r.form)} · {event} · "
-                f"{_count(r.errors, 'error', c)} · {_count(r.warnings, 'warning', c)}"
-            )
-        lines.append(head)
-        for issue in r.issues:
-            if issue.code == "form":
-                continue
-            sev = issue.severity
-            pointer = visible(issue.pointer) or "(payload)"
-            lines.append(f"  {c[sev]}{sev:<7}{c['reset']}  {pointer}  {c['info']}{issue.code}{c['reset']}  {visible(issue.message)}")
-    total_e = sum(r.errors for r in results)
-    total_w = sum(r.warnings for r in results)
-    unreadable = sum(1 for r in results if not r.readable)
-    summary = f"{len(results)} payload{'s' if len(results) != 1 else ''}: {total_e} error{'s' if total_e != 1 else ''}, {total_w} warning{'s' if total_w != 1 else ''}"
-    if unreadable:
-        summary += f", {unreadable} unreadable"
-    lines.append(summary)
+        tally.add(r)
+        if not (quiet and r.readable and not r.errors and not r.warnings):
+            lines.append(text_block(r, color=color))
+    lines.append(tally.summary())
     return "\n".join(lines)
 
 
@@ -53,10 +86,9 @@ def _count(n: int, word: str, c: dict[str, str]) -> str:
     return f"{c[word]}{text}{c['reset']}" if n else text
 
 
-def exit_code(results: Sequence[Analysis]) -> int:
+def exit_code(results: Iterable[Analysis]) -> int:
     """0 clean, 1 when any payload has errors, 2 when any input could not be read or parsed."""
-    if any(not r.readable for r in results):
-        return 2
-    if any(r.errors for r in results):
-        return 1
-    return 0
+    tally = Tally()
+    for r in results:
+        tally.add(r)
+    return tally.exit_code

@@ -104,14 +104,13 @@ def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
             child = container.items
             required = None
         if child is None:
-            here = "/" + "/".join(tokens[: i + 1])
             if container.is_free_form and container.types is not None and "object" in container.types:
                 reason = f"a custom key inside {parent_name(tokens[:i]) or 'a free-form object'}: the docs leave its keys open"
             elif container.types is None and not container.properties:
                 reason = "inside a value the docs leave untyped"
             else:
                 reason = f"the docs do not list {visible(token)!r} in {container.label}"
-            return FieldDoc(pointer, False, parent=parent, reason=reason if here == pointer else reason)
+            return FieldDoc(pointer, False, parent=parent, reason=reason)
         schema = child
         value = child_value
     final, variant, how = _settle(schema, value)
@@ -123,16 +122,3 @@ def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
 
 def parent_name(tokens: list[str]) -> str:
     return visible(tokens[-1]) if tokens else ""
-
-
-def variant_schema(doc: FieldDoc, root: Optional[Schema], payload: Any) -> Optional[Schema]:
-    """The chosen variant's schema of a union node (for listing its fields)."""
-    if doc.schema is None or not doc.schema.variants or root is None:
-        return doc.schema
-    try:
-        from inspector.pointer import resolve
-
-        value = resolve(payload, doc.pointer)
-    except KeyError:
-        return doc.schema
-    return _settle(doc.schema, value)[0]

@@ -35,8 +35,6 @@ NO_SCHEMA = "schema.none"  # info: no schema known for this event type
 UNKNOWN_TYPE = "schema.unknown-event"  # info: bare data whose event type cannot be told
 VARIANT = "schema.variant"  # info: which oneOf branch was used when the discriminator did not settle it
 
-UNREADABLE_CODES = frozenset({PARSE, ENCODING, EMPTY, IO})
-
 
 class Issue:
     """One finding. ``pointer`` is an RFC 6901 JSON Pointer ("" is the whole payload); a missing

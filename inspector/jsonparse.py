@@ -272,7 +272,9 @@ def _looks_like_ndjson(text: str, doc: Document) -> bool:
     issue = doc.issues[0] if doc.issues else None
     if issue is None or issue.code != codes.PARSE or "Extra data" not in issue.message:
         return False
-    first = text.lstrip().split("\n", 1)[0]
+    start = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
+    end = text.find("\n", start)
+    first = text[start:] if end < 0 else text[start:end]
     try:
         json.loads(first)
     except (ValueError, RecursionError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -80,9 +79,6 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self._events)
-
-    def matching(self, pattern: str) -> list[EventSchema]:
-        return [e for e in self if fnmatch.fnmatchcase(e.event_type, pattern)]
 
     def guess(self, data: dict[str, Any]) -> tuple[Optional[str], Optional[EventSchema]]:
         """The event type of bare event data, by which schema's top-level fields it has.

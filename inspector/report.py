@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Iterable
 
 from inspector.engine import FORM_LABELS, Analysis
@@ -10,11 +9,6 @@ from inspector.textsafe import visible
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[2m", "bold": "\x1b[1m", "reset": "\x1b[0m"}
 _NO_COLORS = {k: "" for k in _COLORS}
-
-
-def json_report(results: Iterable[Analysis]) -> str:
-    """The JSON contract scripts rely on: ``{"results": [...]}`` (see README)."""
-    return json.dumps({"results": [r.to_json() for r in results]}, indent=2)
 
 
 def text_block(r: Analysis, *, color: bool = False) -> str:
@@ -85,10 +79,3 @@ def _count(n: int, word: str, c: dict[str, str]) -> str:
     text = f"{n} {word}{'s' if n != 1 else ''}"
     return f"{c[word]}{text}{c['reset']}" if n else text
 
-
-def exit_code(results: Iterable[Analysis]) -> int:
-    """0 clean, 1 when any payload has errors, 2 when any input could not be read or parsed."""
-    tally = Tally()
-    for r in results:
-        tally.add(r)
-    return tally.exit_code

@@ -30,10 +30,6 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape_char, text)
 
 
-def has_unsafe(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
-
-
 def json_scalar(value: Any, limit: int = 0) -> str:
     """A JSON rendering of a scalar (strings quoted), made visible and optionally cut to
     ``limit`` characters with an ellipsis."""

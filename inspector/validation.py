@@ -92,9 +92,8 @@ def _expected(schema: Schema) -> str:
 def mismatch(schema: Schema, value: Any, path: Path, out: list[Issue]) -> None:
     """The value's JSON type is not one the schema allows: ``null`` is a warning, else an error."""
     if value is None:
-        if schema.nullable:
-            return
-        out.append(LazyIssue(path, "warning", codes.NULL, (_null_message, path, schema)))
+        if not schema.nullable:
+            _null_warning(schema, path, out)
         return
     out.append(
         Issue(
@@ -266,7 +265,6 @@ def _build_enum_any(s: Schema) -> Validator:
     return check
 
 
-_CALL, _PLAIN, _STR_ENUM = 0, 1, 2
 _STR = frozenset({"string"})
 _BOOL = frozenset({"boolean"})
 _INT = frozenset({"integer"})

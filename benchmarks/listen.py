@@ -28,7 +28,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inspector.signature import HEADER, sign  # noqa: E402
+from inspector.listen.signature import HEADER, sign  # noqa: E402
 
 SECRET = "whsec_benchmark"
 SAMPLE = ROOT / "samples" / "holder-assignment-created.envelope.json"
@@ -138,8 +138,8 @@ async def drive_rate(url: str, rate: int, seconds: float) -> None:
 async def tui_lag(rate: int, seconds: float, db: str) -> None:
     """Run the TUI headless with a live listener, load it at ``rate`` requests/s from a
     subprocess, and measure how late the TUI's event loop runs a 10 ms timer."""
-    from inspector.inputs import make_engine
-    from inspector.server import Listener
+    from inspector.engine.inputs import make_engine
+    from inspector.listen.server import Listener
     from inspector.tui.app import create_app
 
     engine = make_engine(None)
@@ -198,7 +198,7 @@ async def main(args: argparse.Namespace) -> int:
                 await stop(proc, drain)
             rows.append((name, args.n / elapsed, latencies))
             if name.startswith("listen"):
-                from inspector.store import Store
+                from inspector.listen.store import Store
 
                 store = Store(db)
                 stored_ok = ids <= set(store.ids()) and len(ids) == args.n

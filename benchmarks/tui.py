@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inspector.inputs import make_engine  # noqa: E402
+from inspector.engine.inputs import make_engine  # noqa: E402
 from inspector.tui.app import create_app  # noqa: E402
 
 SAMPLES = ROOT / "samples"

@@ -25,8 +25,8 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inspector.engine import Engine  # noqa: E402
-from inspector.registry import Registry  # noqa: E402
+from inspector.engine.analyze import Engine  # noqa: E402
+from inspector.engine.registry import Registry  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 OPENAPI = ROOT.parent / "shared" / "voucherify-openapi"
@@ -96,9 +96,9 @@ def main() -> int:
     )
 
     try:
-        from inspector.specs import load_specs_into
+        from inspector.engine.specs import load_specs_into
     except ImportError:
-        print("spec-mode row skipped: inspector.specs is not available")
+        print("spec-mode row skipped: inspector.engine.specs is not available")
         return 0
     registry = Registry()
     import time

@@ -83,9 +83,9 @@ async def shoot_listen() -> Path:
 
     import aiohttp
 
-    from inspector.inputs import make_engine
-    from inspector.server import Listener
-    from inspector.signature import HEADER, sign
+    from inspector.engine.inputs import make_engine
+    from inspector.listen.server import Listener
+    from inspector.listen.signature import HEADER, sign
 
     secret = "whsec_screenshot"
     with tempfile.TemporaryDirectory() as tmp:

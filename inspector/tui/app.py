@@ -24,19 +24,32 @@ from textual.timer import Timer
 from textual.widgets import Footer, Tree
 from textual.worker import get_current_worker
 
-from inspector.capture import Capture, Entry
-from inspector.engine import Analysis, Engine, detect_form
-from inspector.inputs import InputError, expand_paths, is_ndjson_name, make_engine, read_source
-from inspector import issues as codes
-from inspector.issues import Issue
-from inspector.jsonparse import RawDocument, iter_raw_documents
-from inspector.pointer import pointer_to_jq
-from inspector.report import text_report
+from inspector.engine.analysis import Analysis, delivery_id
+from inspector.engine.analyze import Engine, detect_form
+from inspector.engine.inputs import make_engine, read_inputs
+from inspector.engine.jsonparse import RawDocument, iter_raw_documents
+from inspector.engine.pointer import pointer_to_jq
+from inspector.engine.report import text_report
+from inspector.listen.capture import Capture, Entry
+from inspector.listen.history import RetryMarker
 from inspector.tui import clipboard
-from inspector.tui.details import DetailsPane, capture_details, node_details, retry_details
+from inspector.tui.details import (
+    DetailsPane,
+    capture_details,
+    node_details,
+    retry_details,
+)
 from inspector.tui.event_list import EventList
 from inspector.tui.issues_pane import IssuesPane
-from inspector.tui.nodes import GHOST, MORE, NOTE, SEARCH_LIMIT, IssueIndex, NodeData, search
+from inspector.tui.nodes import (
+    GHOST,
+    MORE,
+    NOTE,
+    SEARCH_LIMIT,
+    IssueIndex,
+    NodeData,
+    search,
+)
 from inspector.tui.payload_tree import PayloadTree
 from inspector.tui.replay import ReplayRequest, ReplayScreen
 from inspector.tui.search_bar import SearchBar
@@ -58,8 +71,9 @@ SEARCH_DEBOUNCE_SECONDS = 0.25
 """Once a search of the shown payload has taken longer than ``SLOW_SEARCH_SECONDS`` (a payload
 of megabytes), typing waits this long for the next key before searching again."""
 
+
 class Listener(Protocol):
-    """What the app needs from the live listener (``inspector.commands.listen`` provides it)."""
+    """What the app needs from the live listener (``inspector.cli.listen`` provides it)."""
 
     secret_set: bool
 
@@ -234,15 +248,12 @@ class InspectorApp(App[None]):
         listed: list[tuple[Entry, RawDocument, str]] = []
         sent_first = False
         last = time.monotonic()
-        for path in expand_paths(paths):
-            source = "<stdin>" if path == "-" else path
-            try:
-                data = self.stdin if path == "-" and self.stdin is not None else read_source(path)
-            except InputError as exc:
-                issue = Issue("", "error", codes.IO, str(exc))
-                batch.append(Entry(Analysis(source, None, "unknown", None, None, None, [issue], readable=False)))
+        for item in read_inputs(paths, stdin=self.stdin):
+            source = item.source
+            if item.error is not None:
+                batch.append(Entry(item.failure()))
                 continue
-            for raw in iter_raw_documents(data, ndjson=is_ndjson_name(path)):
+            for raw in iter_raw_documents(item.data, ndjson=item.ndjson):
                 entry = Entry(pending=self._analyser(raw, source))
                 if raw.ready is not None or not sent_first:
                     entry.analysis  # noqa: B018 - analyse now, off the UI thread
@@ -265,17 +276,16 @@ class InspectorApp(App[None]):
         every line would cost seconds and keep every payload in memory), in batches that wait
         for the UI as ``_hand_over`` does."""
         worker = get_current_worker()
-        first: dict[str, tuple[RawDocument, str]] = {}
+        retries: RetryMarker[int] = RetryMarker()
         found: dict[str, str] = {}
         last = time.monotonic()
-        for entry, raw, source in listed:
+        for index, (entry, raw, source) in enumerate(listed):
             if worker.is_cancelled:
                 return
-            delivery = _delivery_id(entry, raw, source)
-            if delivery is not None:
-                original = first.setdefault(delivery, (raw, source))
-                if original[0] is not raw:
-                    found[entry.key] = _where(original[0], original[1], source)
+            first = retries.first_of(_delivery_id(entry, raw), index)
+            if first is not None:
+                _entry, original, original_source = listed[first]
+                found[entry.key] = _where(original, original_source, source)
             if time.monotonic() - last >= BATCH_SECONDS:
                 taken = threading.Event()
                 self.post_message(self.RetriesFound(found, False, taken))
@@ -750,7 +760,7 @@ class InspectorApp(App[None]):
             yield SystemCommand(title, help_text, callback)
 
 
-def _delivery_id(entry: Entry, raw: RawDocument, source: str) -> Optional[str]:
+def _delivery_id(entry: Entry, raw: RawDocument) -> Optional[str]:
     """``Analysis.delivery_id`` of an entry, from its analysis when there is one, else from
     parsing its text (form detection needs no schema)."""
     if entry.analysed:
@@ -758,7 +768,7 @@ def _delivery_id(entry: Entry, raw: RawDocument, source: str) -> Optional[str]:
     doc = raw.parse()
     if not doc.ok:
         return None
-    return Analysis(source, raw.line, detect_form(doc.value), None, doc.value, None).delivery_id
+    return delivery_id(detect_form(doc.value), doc.value)
 
 
 def _where(raw: RawDocument, source: str, retry_source: str) -> str:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from textual.app import App
 
-from inspector.textsafe import visible
+from inspector.engine.textsafe import visible
 
 PREVIEW = 60
 

@@ -11,14 +11,22 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from inspector.capture import REPLAYED, Capture
-from inspector.describe import describe
-from inspector.engine import FORM_LABELS, Analysis
-from inspector.issues import Issue
-from inspector.pointer import pointer_to_jq
-from inspector.schema import MISSING
-from inspector.textsafe import json_scalar, visible
-from inspector.tui.nodes import ERROR_ICON, GHOST, MORE, NOTE, WARNING_ICON, IssueIndex, NodeData, type_tag
+from inspector.engine.analysis import FORM_LABELS, Analysis
+from inspector.engine.describe import describe
+from inspector.engine.issues import Issue
+from inspector.engine.pointer import pointer_to_jq
+from inspector.engine.schema import MISSING, json_type
+from inspector.engine.textsafe import json_scalar, visible
+from inspector.listen.capture import Capture
+from inspector.tui.nodes import (
+    ERROR_ICON,
+    GHOST,
+    MORE,
+    NOTE,
+    WARNING_ICON,
+    IssueIndex,
+    NodeData,
+)
 
 VALUE_PREVIEW = 2000
 """Characters of a scalar shown in full before it is cut (copy gets all of it)."""
@@ -153,7 +161,7 @@ def _value_preview(value: Any) -> Text:
     text = Text(json_scalar(value, VALUE_PREVIEW))
     if isinstance(value, str) and len(value) > VALUE_PREVIEW:
         text.append(f"  ({len(value):,} characters; y copies all)", style="dim")
-    text.append(f"  {type_tag(value)}", style="dim")
+    text.append(f"  {json_type(value)}", style="dim")
     return text
 
 
@@ -172,7 +180,7 @@ def _example(example: Any) -> str:
 def capture_details(capture: Capture, retry_of: Optional[int]) -> Text:
     """The HTTP side of a captured request: method, path, status, headers, signature, forward."""
     out = Text()
-    replay = capture.http_status == REPLAYED
+    replay = capture.is_replay
     _heading(out, "Replay sent" if replay else "HTTP request")
     when = _dt.datetime.fromtimestamp(capture.received_at).strftime("%Y-%m-%d %H:%M:%S")
     out.append(f"{visible(capture.method)} {visible(capture.path)}", style="bold")

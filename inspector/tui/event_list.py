@@ -17,8 +17,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from inspector.capture import REPLAYED, Entry
-from inspector.textsafe import visible
+from inspector.engine.textsafe import visible
+from inspector.listen.capture import Entry
 from inspector.tui.nodes import ERROR_ICON, WARNING_ICON
 
 
@@ -36,7 +36,7 @@ def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
     where = visible(where)
     row.append(f"{where:<8} " if len(where) <= 15 else where[:14] + "… ", style="dim")
     capture = entry.capture
-    if capture is not None and capture.http_status == REPLAYED:
+    if capture is not None and capture.is_replay:
         answer = capture.forward_status if capture.forward_status is not None else "failed"
         row.append(f"↺ replay → {answer}", style="bold cyan")
     elif capture is not None and capture.http_status != 200:

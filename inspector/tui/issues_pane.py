@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from inspector.issues import Issue
+from inspector.engine.issues import Issue
 from inspector.tui.details import issue_line
 
 

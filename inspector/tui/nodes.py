@@ -11,11 +11,11 @@ from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from rich.text import Text
 
-from inspector.engine import Analysis
-from inspector.issues import SEVERITY_RANK, Issue
-from inspector.pointer import escape, parse_pointer
-from inspector.schema import json_type
-from inspector.textsafe import json_scalar, visible
+from inspector.engine.analysis import Analysis
+from inspector.engine.issues import SEVERITY_RANK, Issue
+from inspector.engine.pointer import escape, parse_pointer
+from inspector.engine.schema import json_type
+from inspector.engine.textsafe import json_scalar, visible
 
 KEY_LIMIT = 60
 VALUE_LIMIT = 80
@@ -58,7 +58,6 @@ def parent_pointer(pointer: str) -> Optional[str]:
     return pointer[: pointer.rfind("/")]
 
 
-type_tag = json_type
 """The JSON type name of a value, as the tree shows it."""
 
 
@@ -249,7 +248,7 @@ def value_text(value: Any, limit: int = VALUE_LIMIT) -> Text:
         "number": "magenta",
         "boolean": "yellow",
         "null": "bold",
-    }[type_tag(value)]
+    }[json_type(value)]
     return Text(json_scalar(value, limit), style=style)
 
 
@@ -296,13 +295,13 @@ def node_label(
         size = len(value)
         noun = ("key" if isinstance(value, dict) else "item") + ("s" if size != 1 else "")
         if expanded and shown is not None and shown < size:
-            label.append(f"  {type_tag(value)} · {shown} of {size} {noun} shown", style="dim")
+            label.append(f"  {json_type(value)} · {shown} of {size} {noun} shown", style="dim")
         elif expanded or not size:
-            label.append(f"  {type_tag(value)} · {size} {noun}", style="dim")
+            label.append(f"  {json_type(value)} · {size} {noun}", style="dim")
         else:
             label.append(": ")
             label.append("{…}" if isinstance(value, dict) else "[…]", style="dim")
-            label.append(f" {size} {noun}  {type_tag(value)}", style="dim")
+            label.append(f" {size} {noun}  {json_type(value)}", style="dim")
     else:
         label.append(": ")
         text = value_text(value)
@@ -311,7 +310,7 @@ def node_label(
         elif worst == "warning":
             text.stylize("yellow")
         label.append_text(text)
-        label.append(f"  {type_tag(value)}", style="dim")
+        label.append(f"  {json_type(value)}", style="dim")
     if not expanded and isinstance(value, (dict, list)):
         errors, warnings = index.counts(data.pointer)
         if errors:

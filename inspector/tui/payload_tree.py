@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from inspector.engine import Analysis
-from inspector.pointer import parse_pointer
+from inspector.engine.analysis import Analysis
+from inspector.engine.pointer import parse_pointer
 from inspector.tui.nodes import (
     GHOST,
     MORE,

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
-from inspector.capture import Capture
-from inspector.textsafe import visible
+from inspector.engine.textsafe import visible
+from inspector.listen.capture import Capture
 
 ReplayRequest = tuple[Optional[str], Optional[bytes]]
 """(target URL or None for the forward URL, new body or None for the captured one)."""

@@ -7,7 +7,7 @@ from typing import Optional
 from rich.text import Text
 from textual.widgets import Static
 
-from inspector.textsafe import visible
+from inspector.engine.textsafe import visible
 
 
 def status_text(url: Optional[str], requests: int, with_errors: int, secret_set: bool, error: str = "") -> Text:

@@ -8,8 +8,8 @@ from typing import Optional
 from rich.text import Text
 from textual.widgets import Static
 
-from inspector.engine import FORM_LABELS, Analysis
-from inspector.textsafe import visible
+from inspector.engine.analysis import FORM_LABELS, Analysis
+from inspector.engine.textsafe import visible
 from inspector.tui.nodes import ERROR_ICON, WARNING_ICON
 
 

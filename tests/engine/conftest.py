@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 
-from inspector.engine import Engine
+from inspector.engine.analyze import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

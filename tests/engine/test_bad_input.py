@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from inspector.engine import Engine
-from inspector.jsonparse import iter_documents, parse_bytes
+from inspector.engine.analyze import Engine
+from inspector.engine.jsonparse import iter_documents, parse_bytes
 
 
 def _only(engine: Engine, data: bytes):  # type: ignore[no-untyped-def]

@@ -6,9 +6,9 @@ from typing import Any, Callable
 
 import pytest
 
-from inspector.describe import describe
-from inspector.engine import Engine
-from inspector.schema import MISSING
+from inspector.engine.analyze import Engine
+from inspector.engine.describe import describe
+from inspector.engine.schema import MISSING
 
 
 @pytest.fixture

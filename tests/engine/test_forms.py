@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 
-from inspector.engine import Engine, detect_form
+from inspector.engine.analyze import Engine, detect_form
 from tests.engine.conftest import SAMPLES, codes_at
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from inspector.engine import Engine
-from inspector.pointer import parse_pointer, resolve
+from inspector.engine.analyze import Engine
+from inspector.engine.pointer import parse_pointer, resolve
 from tests.engine.conftest import SAMPLES
 
 HOSTILE = ["[/", "[@click=app.quit]x", "[bold]b", "\x1b[2J", "\x1b]52;c;aGk=\x07", "\u202eabc", "x" * 10_000, "", "~/", "0"]

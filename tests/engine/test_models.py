@@ -9,9 +9,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from inspector.models.holder_assignment import EVENT_MODELS
-from inspector.registry import builtin_registry
-from inspector.schema import Schema, from_model
+from inspector.engine.models.holder_assignment import EVENT_MODELS
+from inspector.engine.registry import builtin_registry
+from inspector.engine.schema import Schema, from_model
 from tests.engine.conftest import SHARED_OPENAPI
 
 EVENTS = sorted(EVENT_MODELS)

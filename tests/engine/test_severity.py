@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 
-from inspector.engine import Engine
+from inspector.engine.analyze import Engine
 from tests.engine.conftest import codes_at
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import threading
 
-from inspector.engine import Engine
+from inspector.engine.analyze import Engine
 from tests.engine.conftest import SAMPLES
 
 

@@ -13,10 +13,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from inspector.capture import Entry
-from inspector.engine import Engine
-from inspector.inputs import make_engine
-from inspector.server import Listener
+from inspector.engine.analyze import Engine
+from inspector.engine.inputs import make_engine
+from inspector.listen.capture import Entry
+from inspector.listen.server import Listener
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"

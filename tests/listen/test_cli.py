@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 
 from inspector.cli import main
-from inspector.signature import HEADER, sign
-from inspector.store import Store
+from inspector.listen.signature import HEADER, sign
+from inspector.listen.store import Store
 
 from .conftest import CLI, SAMPLES, SECRET, StartListener, cli_env, sample
 
@@ -214,7 +214,7 @@ def test_listen_rejects_a_bad_forward_url(db: Path, capsys: pytest.CaptureFixtur
 
 
 def test_default_database_is_in_the_user_data_dir(tmp_path: Path) -> None:
-    from inspector.store import default_path
+    from inspector.listen.store import default_path
 
     assert str(default_path()).startswith(str(tmp_path / "xdg-data"))
 

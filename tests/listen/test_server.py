@@ -10,9 +10,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from inspector.server import ListenError, Listener, ReplayError
-from inspector.signature import HEADER, sign, verify
-from inspector.store import Store
+from inspector.listen.server import Listener, ListenError, ReplayError
+from inspector.listen.signature import HEADER, sign, verify
+from inspector.listen.store import Store
 
 from .conftest import SECRET, AppServer, StartListener, sample
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from inspector.signature import canonical, is_json, sign, verify
+from inspector.listen.signature import canonical, is_json, sign, verify
 
 from .conftest import SECRET, sample
 
@@ -77,10 +77,10 @@ def test_uppercase_hex_is_accepted_with_a_note() -> None:
     assert "uppercase" in verdict.detail
 
 
-def test_core_modules_do_not_import_textual() -> None:
+def test_listener_modules_do_not_import_textual() -> None:
     code = (
-        "import sys, inspector.signature, inspector.store, inspector.server, "
-        "inspector.commands.listen, inspector.commands.history, inspector.commands.send, inspector.commands.sign; "
+        "import sys, inspector.listen.signature, inspector.listen.store, inspector.listen.server, "
+        "inspector.cli.listen, inspector.cli.history, inspector.cli.send, inspector.cli.sign; "
         "print('textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

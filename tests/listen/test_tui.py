@@ -9,9 +9,9 @@ from typing import Any, Callable
 import aiohttp
 import pytest
 
-from inspector.engine import Engine
-from inspector.server import Listener
-from inspector.signature import HEADER, sign
+from inspector.engine.analyze import Engine
+from inspector.listen.server import Listener
+from inspector.listen.signature import HEADER, sign
 
 from .conftest import SECRET, sample
 

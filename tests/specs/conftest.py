@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.engine import Engine
-from inspector.inputs import make_engine
+from inspector.engine.analyze import Engine
+from inspector.engine.inputs import make_engine
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture-openapi.json"

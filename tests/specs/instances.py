@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from inspector.schema import Schema
+from inspector.engine.schema import Schema
 
 _STRINGS = {"date-time": "2024-01-01T11:11:11.111Z", "date": "2024-01-01", "time": "11:11:11"}
 MAX_DEPTH = 12

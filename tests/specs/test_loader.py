@@ -9,10 +9,16 @@ from typing import Any
 
 import pytest
 
-from inspector.engine import Engine
-from inspector.inputs import InputError, make_engine
-from inspector.registry import builtin_registry
-from inspector.specs import SpecError, add_documents, load_spec, load_specs, load_specs_into
+from inspector.engine.analyze import Engine
+from inspector.engine.inputs import InputError, make_engine
+from inspector.engine.registry import builtin_registry
+from inspector.engine.specs import (
+    SpecError,
+    add_documents,
+    load_spec,
+    load_specs,
+    load_specs_into,
+)
 from tests.specs.conftest import FIXTURE
 
 

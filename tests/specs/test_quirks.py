@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from inspector.describe import describe
-from inspector.engine import Analysis, Engine
+from inspector.engine.analysis import Analysis
+from inspector.engine.analyze import Engine
+from inspector.engine.describe import describe
 from tests.specs.instances import FORMS, instance, pointers, prefix, wrap
 
 ORDER = "shop.order.created"
@@ -125,7 +126,7 @@ def test_unknown_discriminator_value_is_an_error(fixture_engine: Engine) -> None
 
 
 def test_array_level_enum_constrains_the_items() -> None:
-    from inspector.inputs import make_engine
+    from inspector.engine.inputs import make_engine
     from tests.specs.conftest import FIXTURE
 
     engine = make_engine([str(FIXTURE)])

@@ -10,10 +10,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from inspector.describe import describe
-from inspector.engine import Engine
-from inspector.registry import builtin_registry
-from inspector.specs import SpecError, load_specs_into
+from inspector.engine.analyze import Engine
+from inspector.engine.describe import describe
+from inspector.engine.registry import builtin_registry
+from inspector.engine.specs import SpecError, load_specs_into
 from tests.specs.conftest import FIXTURE
 from tests.specs.instances import instance, pointers
 

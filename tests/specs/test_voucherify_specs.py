@@ -10,12 +10,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from inspector.describe import describe
-from inspector.engine import Engine
-from inspector.inputs import analyze_paths, make_engine
-from inspector.registry import Registry, normalize_event_type
-from inspector.schema import Schema
-from inspector.specs import add_documents, load_specs
+from inspector.engine.analyze import Engine
+from inspector.engine.describe import describe
+from inspector.engine.inputs import analyze_paths, make_engine
+from inspector.engine.registry import Registry, normalize_event_type
+from inspector.engine.schema import Schema
+from inspector.engine.specs import add_documents, load_specs
 from tests.specs.instances import FORMS, instance, nulled, pointers, prefix, wrap
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from inspector.capture import REPLAYED, Capture, Entry
-from inspector.engine import Engine
+from inspector.engine.analyze import Engine
+from inspector.listen.capture import Capture, Entry
 from inspector.tui import clipboard
 from inspector.tui.app import InspectorApp
 
@@ -110,7 +110,8 @@ class FakeListener:
             path=target,
             headers=list(capture.headers),
             body=capture.body if body is None else body,
-            http_status=REPLAYED,
+            http_status=None,
+            is_replay=True,
             signature="valid",
             forward_url=target,
             forward_status=202,

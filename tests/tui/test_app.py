@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from inspector.engine import Engine
+from inspector.engine.analyze import Engine
 from inspector.tui.app import InspectorApp, create_app
 from inspector.tui.event_list import entry_row
 from inspector.tui.nodes import GHOST, MORE
@@ -296,7 +296,7 @@ async def test_a_file_that_cannot_be_parsed_opens(engine: Engine, tmp_path: Path
 async def test_many_payloads_stay_virtual(engine: Engine) -> None:
     payload = json.loads(Path(VALID).read_text())
     analysis = engine.analyze(payload, source="stored")
-    from inspector.capture import Entry
+    from inspector.listen.capture import Entry
 
     entries = [Entry(analysis) for _ in range(5000)]
     app = create_app(engine=engine, entries=entries)
@@ -370,7 +370,7 @@ async def test_stdin_bytes_are_read_as_a_payload(engine: Engine) -> None:
 def test_open_refuses_without_a_terminal(capsys: object, monkeypatch: object) -> None:
     import argparse
 
-    from inspector.commands import open as open_cmd
+    from inspector.cli import open as open_cmd
 
     code = open_cmd.run(argparse.Namespace(paths=[VALID], type=None, spec=None))
     assert code == 2

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from inspector.engine import Engine
-from inspector.textsafe import visible
+from inspector.engine.analyze import Engine
+from inspector.engine.textsafe import visible
 from inspector.tui.app import create_app
 
-from .conftest import cursor_pointer, details_text, make_entry, sample, until, loaded
+from .conftest import cursor_pointer, details_text, loaded, make_entry, sample, until
 
 HOSTILE = [
     "[/",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from inspector.capture import Capture
-from inspector.engine import Engine
+from textual.widgets import Input, Static, TextArea
+
+from inspector.engine.analyze import Engine
+from inspector.listen.capture import Capture
 from inspector.tui.app import InspectorApp, create_app
 from inspector.tui.event_list import entry_row
 from inspector.tui.replay import ReplayScreen
-from textual.widgets import Input, Static, TextArea
 
 from .conftest import FakeListener, details_text, load_sample, make_entry, until
 

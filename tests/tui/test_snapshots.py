@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from inspector.engine import Engine
+from inspector.engine.analyze import Engine
 from inspector.tui.app import InspectorApp, create_app
 
 from .conftest import loaded, sample, until

@@ -1,0 +1,34 @@
+"""Options that several commands share, spelt once."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def add_spec(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--spec",
+        action="append",
+        metavar="PATH",
+        default=None,
+        help="OpenAPI event spec file or folder (repeatable; default: $VOUCHERIFY_INSPECT_SPEC, "
+        "paths separated by '%s')" % os.pathsep,
+    )
+
+
+def add_type(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--type",
+        metavar="TYPE",
+        help="event type to validate against, e.g. customer.holder.assignment.created "
+        "(needed for bare event data when several types share its fields)",
+    )
+
+
+def add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, metavar="PATH", help="SQLite file (default: in the user data dir)")
+
+
+def add_secret(p: argparse.ArgumentParser, what: str = "webhook secret") -> None:
+    p.add_argument("--secret", default=None, help=f"{what} (default: $VOUCHERIFY_WEBHOOK_SECRET)")

@@ -1,0 +1,58 @@
+"""``voucherify-inspect validate``: the engine headless, for scripts and CI.
+
+Results are written as they are made, so memory stays flat however many payloads an NDJSON file
+holds; the JSON report is the same document as ever, written piece by piece.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from inspector.cli import options
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    p = sub.add_parser(
+        "validate",
+        help="validate payloads headless (exit 0 clean, 1 errors, 2 unreadable input)",
+        description="Validate payloads. Exit status: 0 when no payload has errors, 1 when any "
+        "has, 2 when an input cannot be read or parsed.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".json or NDJSON files, folders of them, or - for stdin")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text report")
+    p.add_argument("--quiet", "-q", action="store_true", help="text report: only payloads with errors or warnings")
+    options.add_type(p)
+    options.add_spec(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from inspector.engine.inputs import engine_or_report, iter_analyses
+    from inspector.engine.report import Tally, text_block
+
+    engine = engine_or_report(args.spec, args.type)
+    if engine is None:
+        return 2
+    out = sys.stdout
+    tally = Tally()
+    results = iter_analyses(engine, args.paths, event_type=args.type)
+    if args.format == "json":
+        out.write('{\n  "results": [')
+        for i, r in enumerate(results):
+            tally.add(r)
+            out.write(("," if i else "") + "\n    " + json.dumps(r.to_json()))
+        out.write("\n  ]\n}\n")
+    else:
+        color = args.color == "always" or (
+            args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
+        )
+        for r in results:
+            tally.add(r)
+            if not (args.quiet and r.readable and not r.errors and not r.warnings):
+                out.write(text_block(r, color=color) + "\n")
+        out.write(tally.summary() + "\n")
+    out.flush()
+    return tally.exit_code

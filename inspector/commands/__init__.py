@@ -1,1 +1,0 @@
-"""One module per subcommand, each with ``run(args) -> int``; imported only when chosen."""

@@ -1,0 +1,84 @@
+"""The engine's verdict on one payload: ``Analysis``, and the payload forms it can name.
+
+Every consumer (``validate``, the listener, the TUI) shows an ``Analysis``; nothing else carries
+the form, event type and issues of a payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, Optional, Sequence
+
+from inspector.engine.issues import Issue
+from inspector.engine.schema import Schema
+
+Form = Literal["data", "envelope", "distribution", "activity", "legacy", "unknown"]
+
+FORMS: Final[tuple[Form, ...]] = ("data", "envelope", "distribution", "activity", "legacy", "unknown")
+
+FORM_LABELS: Final[dict[Form, str]] = {
+    "data": "bare event data",
+    "envelope": "webhook envelope v2024-01-01",
+    "distribution": "distribution webhook envelope",
+    "activity": "customer activity",
+    "legacy": "legacy (pre-2024) webhook envelope",
+    "unknown": "not a payload",
+}
+
+_ENVELOPE_FORMS: Final = frozenset({"envelope", "distribution", "legacy"})
+
+
+@dataclass(kw_only=True)
+class Analysis:
+    """Everything the engine knows about one payload; the TUI, the listener and ``validate``
+    all show this."""
+
+    source: str
+    line: Optional[int] = None
+    form: Form = "unknown"
+    event_type: Optional[str] = None
+    payload: Any = None
+    schema: Optional[Schema] = None
+    issues: list[Issue] = field(default_factory=list)
+    readable: bool = True
+    event_origin: Optional[str] = None
+
+    @classmethod
+    def unreadable(cls, source: str, issues: Sequence[Issue], *, line: Optional[int] = None) -> Analysis:
+        """A payload that could not be read at all (I/O, encoding, JSON syntax, a rejected
+        request): no form, no type, only the issues that say why."""
+        return cls(source=source, line=line, issues=list(issues), readable=False)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+    @property
+    def delivery_id(self) -> Optional[str]:
+        """The envelope ``id``: retries of one delivery share it."""
+        return delivery_id(self.form, self.payload)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "line": self.line,
+            "form": self.form,
+            "event_type": self.event_type,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "issues": [i.to_json() for i in self.issues],
+        }
+
+
+def delivery_id(form: Form, payload: Any) -> Optional[str]:
+    """The id that retries of one delivery share (the envelope ``id``), or None for forms that
+    have none. The one definition of "same delivery": the listener, the store and the file
+    loader all mark retries by it."""
+    if form in _ENVELOPE_FORMS and isinstance(payload, dict):
+        v = payload.get("id")
+        return v if isinstance(v, str) else None
+    return None

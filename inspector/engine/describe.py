@@ -1,0 +1,124 @@
+"""What the docs say about any node of a payload, addressed by JSON Pointer.
+
+The lookup follows the payload itself, so array items resolve to the item schema and a ``oneOf``
+(the discount variants) resolves to the branch the validator picked for that value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from inspector.engine.pointer import parse_pointer
+from inspector.engine.schema import MISSING, Schema
+from inspector.engine.textsafe import visible
+from inspector.engine.validation import choose_variant
+
+_ABSENT = object()
+
+
+@dataclass
+class FieldDoc:
+    """The docs' word on one node. ``listed`` is False when the docs do not list it; ``reason``
+    then says why (an unknown field, a key inside free-form metadata, no schema at all)."""
+
+    pointer: str
+    listed: bool
+    schema: Optional[Schema] = None
+    required: Optional[bool] = None
+    parent: Optional[str] = None
+    variant: Optional[str] = None
+    variant_how: str = ""
+    reason: str = ""
+
+    @property
+    def description(self) -> Optional[str]:
+        return self.schema.description if self.schema is not None else None
+
+    @property
+    def type_label(self) -> str:
+        return self.schema.type_label if self.schema is not None else ""
+
+    @property
+    def nullable(self) -> bool:
+        return bool(self.schema and self.schema.nullable)
+
+    @property
+    def enum(self) -> Optional[tuple[Any, ...]]:
+        return self.schema.enum if self.schema is not None else None
+
+    @property
+    def example(self) -> Any:
+        return self.schema.example if self.schema is not None else MISSING
+
+    @property
+    def format(self) -> Optional[str]:
+        return self.schema.format if self.schema is not None else None
+
+    @property
+    def title(self) -> Optional[str]:
+        return self.schema.title if self.schema is not None else None
+
+
+def _step(value: Any, token: str) -> Any:
+    if isinstance(value, dict):
+        return value.get(token, _ABSENT)
+    if isinstance(value, list) and token.isdigit() and int(token) < len(value):
+        return value[int(token)]
+    return _ABSENT
+
+
+def _settle(schema: Schema, value: Any) -> tuple[Schema, Optional[str], str]:
+    """The variant of a union that ``value`` reads as (the schema itself otherwise)."""
+    if not schema.variants or value is _ABSENT or value is None:
+        return schema, None, ""
+    chosen, how, _bad = choose_variant(schema, value)
+    if chosen is None:
+        return schema, None, ""
+    return chosen, chosen.label, how
+
+
+def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
+    """The docs' description of the node at ``pointer`` in ``payload`` under schema ``root``.
+
+    Works for missing fields too (a ghost node of a required field that is absent)."""
+    if root is None:
+        return FieldDoc(pointer, False, reason="no schema is known for this payload's event type")
+    tokens = parse_pointer(pointer)
+    schema: Schema = root
+    value: Any = payload
+    required: Optional[bool] = None
+    parent: Optional[str] = None
+    for i, token in enumerate(tokens):
+        container, _, _ = _settle(schema, value)
+        parent = container.label
+        child_value = _step(value, token)
+        child: Optional[Schema] = None
+        if token in container.properties and not isinstance(value, list):
+            child = container.properties[token]
+            required = token in container.required
+        elif isinstance(container.additional, Schema) and not isinstance(value, list):
+            child = container.additional
+            required = False
+        elif container.items is not None and (isinstance(value, list) or value is _ABSENT):
+            child = container.items
+            required = None
+        if child is None:
+            if container.is_free_form and container.types is not None and "object" in container.types:
+                reason = f"a custom key inside {parent_name(tokens[:i]) or 'a free-form object'}: the docs leave its keys open"
+            elif container.types is None and not container.properties:
+                reason = "inside a value the docs leave untyped"
+            else:
+                reason = f"the docs do not list {visible(token)!r} in {container.label}"
+            return FieldDoc(pointer, False, parent=parent, reason=reason)
+        schema = child
+        value = child_value
+    final, variant, how = _settle(schema, value)
+    doc = FieldDoc(pointer, True, schema=schema, required=required, parent=parent, variant=variant, variant_how=how)
+    if variant is not None and final is not schema and not schema.description:
+        doc.schema = final
+    return doc
+
+
+def parent_name(tokens: list[str]) -> str:
+    return visible(tokens[-1]) if tokens else ""

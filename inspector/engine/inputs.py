@@ -1,0 +1,146 @@
+"""Reading payload inputs (files, NDJSON, stdin) and building the engine a command uses."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+from inspector.engine import issues as codes
+from inspector.engine.analysis import Analysis
+from inspector.engine.analyze import Engine
+from inspector.engine.issues import Issue
+from inspector.engine.jsonparse import iter_documents
+from inspector.engine.registry import builtin_registry, normalize_event_type
+from inspector.engine.textsafe import visible
+
+NDJSON_SUFFIXES = (".jsonl", ".ndjson")
+PAYLOAD_SUFFIXES = (".json", *NDJSON_SUFFIXES)
+SPEC_ENV = "VOUCHERIFY_INSPECT_SPEC"
+
+
+class InputError(Exception):
+    """An input or spec that cannot be used; the message is for the user."""
+
+
+def spec_paths(given: Optional[Sequence[str]]) -> list[str]:
+    if given:
+        return list(given)
+    env = os.environ.get(SPEC_ENV, "")
+    return [p for p in env.split(os.pathsep) if p]
+
+
+def make_engine(spec_args: Optional[Sequence[str]] = None) -> Engine:
+    """The engine with the built-in events plus the specs named on the command line or in
+    ``$VOUCHERIFY_INSPECT_SPEC``. Raises InputError for a spec that cannot be read."""
+    registry = builtin_registry()
+    paths = spec_paths(spec_args)
+    if paths:
+        from inspector.engine.specs import SpecError, load_specs_into
+
+        try:
+            load_specs_into(registry, paths)
+        except SpecError as exc:
+            raise InputError(str(exc)) from exc
+    return Engine(registry)
+
+
+def engine_or_report(spec_args: Optional[Sequence[str]], event_type: Optional[str] = None) -> Optional[Engine]:
+    """``make_engine`` for a command: on a spec it cannot use, or a ``--type`` no schema has (a
+    typo would otherwise validate nothing and pass), says why on stderr and returns None (the
+    command then exits 2)."""
+    try:
+        engine = make_engine(spec_args)
+    except InputError as exc:
+        print(f"voucherify-inspect: {exc}", file=sys.stderr)
+        return None
+    if event_type and engine.registry.get(event_type) is None:
+        known = [e.event_type for e in engine.registry]
+        close = difflib.get_close_matches(normalize_event_type(event_type), known, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; known types: voucherify-inspect spec list"
+        if not spec_paths(spec_args):
+            hint += " (other event types need Voucherify's specs: --spec)"
+        print(f"voucherify-inspect: no schema for --type {visible(event_type)!r}{hint}", file=sys.stderr)
+        return None
+    return engine
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of a file, or of stdin for ``-``. Raises InputError with a readable reason."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+
+
+def is_ndjson_name(path: str) -> Optional[bool]:
+    """True for .jsonl/.ndjson names; None lets the content decide."""
+    return True if path.lower().endswith(NDJSON_SUFFIXES) else None
+
+
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """The inputs to read: a folder stands for its .json/.jsonl/.ndjson files (sorted, not
+    recursive); anything else is kept as given, so a missing file is reported where it was named."""
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            found = sorted(str(q) for q in p.iterdir() if q.is_file() and q.suffix.lower() in PAYLOAD_SUFFIXES)
+            out.extend(found or [path])
+        else:
+            out.append(path)
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Input:
+    """One named input, read: its bytes, or why it could not be read."""
+
+    source: str
+    data: bytes = b""
+    error: Optional[str] = None
+    ndjson: Optional[bool] = None
+
+    def failure(self) -> Analysis:
+        """The result shown for an input that could not be read."""
+        return Analysis.unreadable(self.source, [Issue("", "error", codes.IO, self.error or "unreadable")])
+
+
+def read_inputs(paths: Sequence[str], *, stdin: Optional[bytes] = None) -> Iterator[Input]:
+    """Every input named (folders expanded), read one at a time. ``stdin`` stands for ``-`` when
+    the caller read it already (the TUI must, before it takes the terminal over)."""
+    for path in expand_paths(paths):
+        source = "<stdin>" if path == "-" else path
+        try:
+            data = stdin if path == "-" and stdin is not None else read_source(path)
+        except InputError as exc:
+            yield Input(source=source, error=str(exc))
+            continue
+        yield Input(source=source, data=data, ndjson=is_ndjson_name(path))
+
+
+def iter_analyses(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> Iterator[Analysis]:
+    """Every payload of every input, one at a time: a 20,000-line NDJSON file is never held as
+    20,000 analyses. An input that cannot be read becomes an unreadable result."""
+    for item in read_inputs(paths):
+        if item.error is not None:
+            yield item.failure()
+            continue
+        for doc in iter_documents(item.data, ndjson=item.ndjson):
+            yield engine.analyze_document(doc, source=item.source, event_type=event_type)
+
+
+def analyze_paths(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> list[Analysis]:
+    """``iter_analyses`` as a list."""
+    return list(iter_analyses(engine, paths, event_type=event_type))

@@ -1,0 +1,118 @@
+"""What the engine says about a payload: issues with a severity, a stable code and a pointer."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+# Stable issue codes. Scripts match on these; never rename one.
+REQUIRED = "required"  # error: a required field is missing
+TYPE = "type"  # error: wrong JSON type
+ENUM = "enum"  # error: value outside the documented enum
+FORMAT_DATE_TIME = "format.date-time"  # error: not an ISO 8601 date-time
+FORMAT_DATE = "format.date"  # error: not an ISO 8601 date
+RANGE = "range"  # error: number outside the documented minimum/maximum
+DISCRIMINATOR = "discriminator"  # error: no variant of a oneOf has this type/object value
+NULL = "null"  # warning: null where the docs type a value as non-nullable
+UNKNOWN_FIELD = "unknown-field"  # warning: a field the docs do not list
+NUMBER_OVERFLOW = "number.overflow"  # warning: a number beyond double range (1e400)
+NUMBER_PRECISION = "number.precision"  # warning: an integer beyond 2**53
+DUPLICATE_KEY = "json.duplicate-key"  # warning: an object repeats a key; the last one wins
+BOM = "json.bom"  # warning: the body starts with a UTF-8 byte order mark
+TOO_DEEP = "json.too-deep"  # error: nesting beyond what the engine inspects
+PARSE = "json.parse"  # error (input unreadable): invalid JSON
+ENCODING = "json.encoding"  # error (input unreadable): not UTF-8
+EMPTY = "json.empty"  # error (input unreadable): nothing to parse
+IO = "input.io"  # error (input unreadable): the file cannot be opened
+NOT_OBJECT = "payload.not-object"  # error: a payload must be a JSON object
+TYPE_MISMATCH = "event-type.mismatch"  # warning: envelope type and event.type disagree
+FORM = "form"  # info: which payload form was detected
+LEGACY = "form.legacy"  # info: pre-2024 envelope, not validated further
+NO_SCHEMA = "schema.none"  # info: no schema known for this event type
+UNKNOWN_TYPE = "schema.unknown-event"  # info: bare data whose event type cannot be told
+HTTP_REJECTED = "http.rejected"  # error (input unreadable): a request the listener did not accept as a delivery
+VARIANT = "schema.variant"  # info: which oneOf branch was used when the discriminator did not settle it
+
+
+class Issue:
+    """One finding. ``pointer`` is an RFC 6901 JSON Pointer ("" is the whole payload); a missing
+    field gets the pointer it would have.
+
+    The validator creates issues with a linked path and a message function; both turn into text
+    only when read, so a payload full of warnings costs little until someone looks.
+    """
+
+    __slots__ = ("_pointer", "_path", "severity", "code", "_message", "_msg_args", "line", "column")
+
+    def __init__(
+        self,
+        pointer: str | None,
+        severity: Severity,
+        code: str,
+        message: str | None,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        path: tuple[Any, ...] | None = None,
+        msg_args: tuple[Any, ...] | None = None,
+    ) -> None:
+        self._pointer = pointer
+        self._path = path
+        self.severity = severity
+        self.code = code
+        self._message = message
+        self._msg_args = msg_args
+        self.line = line
+        self.column = column
+
+    @property
+    def pointer(self) -> str:
+        if self._pointer is None:
+            from inspector.engine.pointer import path_pointer
+
+            self._pointer = path_pointer(self._path or ())
+        return self._pointer
+
+    @property
+    def message(self) -> str:
+        if self._message is None:
+            fn, *args = self._msg_args or (str,)
+            self._message = fn(*args)
+        return self._message
+
+    def __repr__(self) -> str:
+        return f"Issue({self.pointer!r}, {self.severity!r}, {self.code!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Issue) and self.to_json() == other.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pointer": self.pointer,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+        if self.line is not None:
+            out["line"] = self.line
+            out["column"] = self.column
+        return out
+
+
+class LazyIssue(Issue):
+    """An Issue made on the validator's hot path: positional, no keywords, nothing formatted."""
+
+    __slots__ = ()
+
+    def __init__(self, path: tuple[Any, ...], severity: Severity, code: str, msg_args: tuple[Any, ...]) -> None:
+        self._pointer = None
+        self._path = path
+        self.severity = severity
+        self.code = code
+        self._message = None
+        self._msg_args = msg_args
+        self.line = None
+        self.column = None

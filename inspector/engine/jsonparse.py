@@ -1,0 +1,282 @@
+"""Bytes to JSON values, treating every input as hostile.
+
+Whatever arrives (bad UTF-8, a BOM, NaN tokens, nesting 100,000 deep, duplicate keys, a 50 MB
+body) ends as a value plus issues, or as an unreadable document with a parse issue that carries
+line and column. Nothing here raises to the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+from inspector.engine import issues as codes
+from inspector.engine.issues import Issue
+from inspector.engine.pointer import to_pointer
+
+
+@dataclass
+class Document:
+    """One JSON document read from an input: ``ok`` is False when it could not be parsed."""
+
+    value: Any
+    issues: list[Issue] = field(default_factory=list)
+    ok: bool = True
+    line: Optional[int] = None
+    text: str = ""
+
+
+class _BadConstant(ValueError):
+    pass
+
+
+def _reject_constant(token: str) -> Any:
+    raise _BadConstant(token)
+
+
+_UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _unreadable(code: str, message: str, line: Optional[int] = None, column: Optional[int] = None) -> Issue:
+    where = f" (line {line}, column {column})" if line is not None else ""
+    return Issue("", "error", code, message + where, line, column)
+
+
+def decode(data: bytes) -> tuple[Optional[str], list[Issue]]:
+    """UTF-8 text of ``data``, or None with an encoding issue."""
+    found: list[Issue] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        found.append(
+            Issue(
+                "",
+                "warning",
+                codes.BOM,
+                "input starts with a UTF-8 byte order mark (line 1, column 1); Voucherify never "
+                "sends one and many JSON parsers reject it",
+                1,
+                1,
+            )
+        )
+    else:
+        for bom in _UTF16_32_BOMS:
+            if data.startswith(bom):
+                found.append(
+                    _unreadable(codes.ENCODING, "input is UTF-16/UTF-32 (it starts with that byte order mark); JSON payloads must be UTF-8", 1, 1)
+                )
+                return None, found
+    try:
+        return data.decode("utf-8"), found
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        found.append(
+            _unreadable(
+                codes.ENCODING,
+                f"input is not valid UTF-8: byte 0x{bad} at offset {exc.start}",
+                line,
+                col,
+            )
+        )
+        return None, found
+
+
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
+_HUGE_INT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d{4000,})', re.S)
+
+
+def _find_token(text: str, pattern: re.Pattern[str]) -> int:
+    for m in pattern.finditer(text):
+        if m.group(1):
+            return m.start(1)
+    return 0
+
+
+def _depth_offset(text: str, limit: int) -> int:
+    """Offset at which bracket nesting (outside strings) first exceeds ``limit``."""
+    depth = 0
+    in_str = False
+    esc = False
+    for i, ch in enumerate(text):
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return i
+        elif ch in "]}":
+            depth -= 1
+    return 0
+
+
+def parse_text(text: str, *, line_offset: int = 0) -> Document:
+    """Parse one JSON document. Line numbers in issues are shifted by ``line_offset``."""
+    if not text or text.isspace():  # isspace stops at the first other character; strip() copies
+        return Document(None, [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", line_offset + 1, 1)], ok=False, text=text)
+    dup_objects: list[tuple[str, dict[str, Any]]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            for k, _ in pairs:
+                if k in seen:
+                    dup_objects.append((k, obj))
+                seen.add(k)
+        return obj
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        line, col = exc.lineno + line_offset, exc.colno
+        return Document(None, [_unreadable(codes.PARSE, f"invalid JSON: {exc.msg}", line, col)], ok=False, text=text)
+    except _BadConstant as exc:
+        line, col = _line_col(text, _find_token(text, _CONSTANT))
+        return Document(
+            None,
+            [_unreadable(codes.PARSE, f"invalid JSON: {exc.args[0]} is not a JSON number", line + line_offset, col)],
+            ok=False,
+            text=text,
+        )
+    except RecursionError:
+        line, col = _line_col(text, _depth_offset(text, 900))
+        return Document(
+            None,
+            [_unreadable(codes.PARSE, "invalid JSON for this tool: nesting deeper than about 900 levels", line + line_offset, col)],
+            ok=False,
+            text=text,
+        )
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        line, col = _line_col(text, _find_token(text, _HUGE_INT))
+        return Document(None, [_unreadable(codes.PARSE, f"invalid JSON: {exc}", line + line_offset, col)], ok=False, text=text)
+    doc = Document(value, text=text)
+    if dup_objects:
+        doc.issues.extend(_duplicate_issues(value, dup_objects))
+    return doc
+
+
+def _duplicate_issues(root: Any, dups: list[tuple[str, dict[str, Any]]]) -> list[Issue]:
+    wanted = {id(obj) for _, obj in dups}
+    where: dict[int, list[Any]] = {}
+    stack: list[tuple[Any, list[Any]]] = [(root, [])]
+    while stack and len(where) < len(wanted):
+        node, keys = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in wanted:
+                where[id(node)] = keys
+            stack.extend((v, keys + [k]) for k, v in node.items() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, keys + [i]) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    out = []
+    for key, obj in dups:
+        ptr = to_pointer(where.get(id(obj), []) + [key])
+        out.append(
+            Issue(ptr, "warning", codes.DUPLICATE_KEY, "key appears more than once in this object; parsers keep the last value, some keep the first")
+        )
+    return out
+
+
+def parse_bytes(data: bytes) -> Document:
+    """Decode and parse one JSON document."""
+    text, found = decode(data)
+    if text is None:
+        return Document(None, found, ok=False)
+    doc = parse_text(text)
+    doc.issues[:0] = found
+    return doc
+
+
+@dataclass
+class RawDocument:
+    """One document's text, not parsed yet (``parse`` does it, with the same issues as
+    ``iter_documents``); ``ready`` is a document that had to be parsed to be found."""
+
+    line: Optional[int]
+    text: str = ""
+    ready: Optional[Document] = None
+    prefix: list[Issue] = field(default_factory=list)
+
+    def parse(self) -> Document:
+        if self.ready is not None:
+            return self.ready
+        doc = parse_text(self.text, line_offset=(self.line or 1) - 1)
+        doc.line = self.line
+        doc.issues[:0] = self.prefix
+        return doc
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time (``split`` would hold a copy of a 60 MB file at once)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def iter_raw_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterator[RawDocument]:
+    """The documents in ``data``, NDJSON lines unparsed: callers that list thousands of lines
+    parse each on demand."""
+    text, found = decode(data)
+    if text is None:
+        yield RawDocument(None, ready=Document(None, found, ok=False))
+        return
+    if ndjson is None:
+        doc = parse_text(text)
+        if doc.ok or not _looks_like_ndjson(text, doc):
+            doc.issues[:0] = found
+            yield RawDocument(None, ready=doc)
+            return
+    any_line = False
+    for no, line in enumerate(_lines(text), start=1):
+        if not line or line.isspace():
+            continue
+        any_line = True
+        yield RawDocument(no, line, prefix=found)
+        found = []
+    if not any_line:
+        yield RawDocument(None, ready=Document(None, found + [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", 1, 1)], ok=False))
+
+
+def iter_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterator[Document]:
+    """The documents in ``data``: one JSON document, or one per line of NDJSON.
+
+    ``ndjson=None`` decides from the content: a file holding several JSON values, one a line, is
+    read as NDJSON.
+    """
+    for raw in iter_raw_documents(data, ndjson=ndjson):
+        yield raw.parse()
+
+
+def _looks_like_ndjson(text: str, doc: Document) -> bool:
+    issue = doc.issues[0] if doc.issues else None
+    if issue is None or issue.code != codes.PARSE or "Extra data" not in issue.message:
+        return False
+    start = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
+    end = text.find("\n", start)
+    first = text[start:] if end < 0 else text[start:end]
+    try:
+        json.loads(first)
+    except (ValueError, RecursionError):
+        return False
+    return True

@@ -1,0 +1,81 @@
+"""Text and JSON reports of analyses (``validate``), free of any UI library."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from inspector.engine.analysis import FORM_LABELS, Analysis
+from inspector.engine.textsafe import visible
+
+_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[2m", "bold": "\x1b[1m", "reset": "\x1b[0m"}
+_NO_COLORS = {k: "" for k in _COLORS}
+
+
+def text_block(r: Analysis, *, color: bool = False) -> str:
+    """One payload's lines: a heading, then one line per issue (the form note left out)."""
+    c = _COLORS if color else _NO_COLORS
+    where = visible(r.source) + (f":{r.line}" if r.line is not None else "")
+    if not r.readable:
+        head = f"{c['bold']}{where}{c['reset']}  unreadable"
+    else:
+        event = visible(r.event_type) if r.event_type else "unknown event type"
+        head = (
+            f"{c['bold']}{where}{c['reset']}  {FORM_LABELS.get(r.form, r.form)} · {event} · "
+            f"{_count(r.errors, 'error', c)} · {_count(r.warnings, 'warning', c)}"
+        )
+    lines = [head]
+    for issue in r.issues:
+        if issue.code == "form":
+            continue
+        sev = issue.severity
+        pointer = visible(issue.pointer) or "(payload)"
+        lines.append(f"  {c[sev]}{sev:<7}{c['reset']}  {pointer}  {c['info']}{issue.code}{c['reset']}  {visible(issue.message)}")
+    return "\n".join(lines)
+
+
+class Tally:
+    """What the closing line and the exit status need, counted as results stream past."""
+
+    def __init__(self) -> None:
+        self.payloads = 0
+        self.errors = 0
+        self.warnings = 0
+        self.unreadable = 0
+        self.with_errors = 0
+
+    def add(self, r: Analysis) -> None:
+        self.payloads += 1
+        self.errors += r.errors
+        self.warnings += r.warnings
+        self.unreadable += not r.readable
+        self.with_errors += bool(r.errors)
+
+    def summary(self) -> str:
+        e, w = self.errors, self.warnings
+        text = (
+            f"{self.payloads} payload{'s' if self.payloads != 1 else ''}: "
+            f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+        )
+        return text + (f", {self.unreadable} unreadable" if self.unreadable else "")
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 when any payload has errors, 2 when any input could not be read or parsed."""
+        return 2 if self.unreadable else 1 if self.with_errors else 0
+
+
+def text_report(results: Iterable[Analysis], *, color: bool = False, quiet: bool = False) -> str:
+    tally = Tally()
+    lines: list[str] = []
+    for r in results:
+        tally.add(r)
+        if not (quiet and r.readable and not r.errors and not r.warnings):
+            lines.append(text_block(r, color=color))
+    lines.append(tally.summary())
+    return "\n".join(lines)
+
+
+def _count(n: int, word: str, c: dict[str, str]) -> str:
+    text = f"{n} {word}{'s' if n != 1 else ''}"
+    return f"{c[word]}{text}{c['reset']}" if n else text
+

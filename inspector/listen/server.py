@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any, Callable, Coroutine, Iterable, Optional
+from typing import Any, Coroutine, Iterable, Optional
 
 import aiohttp
 from aiohttp import web
@@ -27,6 +27,7 @@ from inspector.engine.analyze import Engine
 from inspector.listen.capture import Capture, Entry
 from inspector.listen.history import RetryMarker, rejected
 from inspector.listen.signature import HEADER, Verdict, sign, verify
+from inspector.listen.source import OnEntry
 from inspector.listen.store import Derived, Store, StoreError, Writer
 
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
@@ -51,7 +52,6 @@ HOP_BY_HOP = frozenset(
     }
 )
 
-OnEntry = Callable[[Entry], None]
 
 _timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
 
@@ -238,25 +238,26 @@ class Listener:
             remote=request.remote,
             http_status=status or 200,
         )
+        answer = status or 200
         assert self._writer is not None
         fut = self._writer.submit(lambda store: self._record(store, capture, *self._derive(capture, size), why))
         try:
             entries = await asyncio.wrap_future(fut)
         except Exception:  # the request is not stored: say so, and let the sender retry
             capture.http_status = 500
-            self._count(capture)
+            self._count(500, capture.signature)
             return web.json_response({"ok": False, "error": "capture could not be stored"}, status=500)
-        self._count(capture)
+        self._count(answer, capture.signature)
         asyncio.get_running_loop().call_soon(self._emit, entries)
-        if capture.http_status == 200:
+        if answer == 200:
             if self.forward_to is not None:
                 self._spawn(self._forward(entries))
             return web.Response(
                 body=json.dumps({"ok": True, "id": capture.id}).encode(), content_type="application/json"
             )
         payload = {"ok": False, "id": capture.id, "error": why}
-        headers = {"Allow": "POST"} if capture.http_status == 405 else None
-        return web.json_response(payload, status=capture.http_status, headers=headers)
+        headers = {"Allow": "POST"} if answer == 405 else None
+        return web.json_response(payload, status=answer, headers=headers)
 
     def _derive(self, capture: Capture, size: int) -> tuple[list[Analysis], Derived]:
         """Verify and analyse one request. Runs in the writer thread, just before the insert:
@@ -297,10 +298,10 @@ class Listener:
         retry_of = self._retries.first_of(derived.delivery_id, id_)
         return [Entry(a, capture, retry_of) for a in analyses]
 
-    def _count(self, capture: Capture) -> None:
+    def _count(self, status: int, signature: str) -> None:
         self.received += 1
-        self.by_status[capture.http_status] = self.by_status.get(capture.http_status, 0) + 1
-        self.by_signature[capture.signature] = self.by_signature.get(capture.signature, 0) + 1
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+        self.by_signature[signature] = self.by_signature.get(signature, 0) + 1
 
     def _emit(self, entries: Iterable[Entry], update: bool = False) -> None:
         callback = self._on_update if update else self._on_entry

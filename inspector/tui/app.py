@@ -12,7 +12,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, Optional, Protocol, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Optional, Sequence
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -32,6 +32,7 @@ from inspector.engine.pointer import pointer_to_jq
 from inspector.engine.report import text_report
 from inspector.listen.capture import Capture, Entry
 from inspector.listen.history import RetryMarker
+from inspector.listen.source import LiveSource
 from inspector.tui import clipboard
 from inspector.tui.details import (
     DetailsPane,
@@ -70,18 +71,6 @@ SLOW_SEARCH_SECONDS = 0.05
 SEARCH_DEBOUNCE_SECONDS = 0.25
 """Once a search of the shown payload has taken longer than ``SLOW_SEARCH_SECONDS`` (a payload
 of megabytes), typing waits this long for the next key before searching again."""
-
-
-class Listener(Protocol):
-    """What the app needs from the live listener (``inspector.cli.listen`` provides it)."""
-
-    secret_set: bool
-
-    async def start(self, on_entry: Callable[[Entry], None]) -> str: ...
-
-    async def stop(self) -> None: ...
-
-    async def replay(self, capture: Capture, *, url: Optional[str], body: Optional[bytes]) -> Capture: ...
 
 
 @dataclass
@@ -156,7 +145,7 @@ class InspectorApp(App[None]):
         paths: Sequence[str] = (),
         event_type: Optional[str] = None,
         entries: Optional[Sequence[Entry]] = None,
-        listener: Optional[Listener] = None,
+        listener: Optional[LiveSource] = None,
         stdin: Optional[bytes] = None,
     ) -> None:
         super().__init__()
@@ -411,7 +400,7 @@ class InspectorApp(App[None]):
         captured = [e for e in self.event_list.entries if e.capture is not None]
         with_errors = sum(1 for e in captured if e.analysis.errors or not e.analysis.readable)
         self.query_one(StatusBar).update(
-            status_text(self.listen_url, len(captured), with_errors, bool(getattr(self.listener, "secret_set", False)), self.listen_error)
+            status_text(self.listen_url, len(captured), with_errors, self.listener.secret_set, self.listen_error)
         )
 
     async def _stop_listener(self) -> None:
@@ -698,7 +687,7 @@ class InspectorApp(App[None]):
             self.notify("Only a captured request can be replayed", timeout=3)
             return
         capture = entry.capture
-        forward = getattr(self.listener, "forward_url", None)
+        forward = self.listener.forward_url
 
         def chosen(request: Optional[ReplayRequest]) -> None:
             if request is not None:
@@ -796,7 +785,7 @@ def create_app(
     paths: Sequence[str] = (),
     event_type: Optional[str] = None,
     entries: Optional[Sequence[Entry]] = None,
-    listener: Optional[Listener] = None,
+    listener: Optional[LiveSource] = None,
     stdin: Optional[bytes] = None,
 ) -> InspectorApp:
     """The one way to build the app. ``paths`` load in a worker; ``entries`` (e.g. from the

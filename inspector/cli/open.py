@@ -41,7 +41,14 @@ def _take_stdin() -> tuple[Optional[bytes], Optional[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from inspector.engine.inputs import engine_or_report
+    from inspector.engine.textsafe import visible
 
+    missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        # Before the terminal is taken over: a typo is one line on the command line, not a screen.
+        names = ", ".join(visible(p) for p in missing)
+        print(f"voucherify-inspect: no such file: {names}", file=sys.stderr)
+        return 2
     engine = engine_or_report(args.spec, args.type)
     if engine is None:
         return 2

@@ -128,3 +128,12 @@ def test_a_type_in_the_docs_key_form_is_accepted() -> None:
     proc = run("validate", "--format", "json", "--type", "EVENTS.CUSTOMER.HOLDER.ASSIGNMENT.DELETED", str(SAMPLES / "holder-assignment-created.data.json"))
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["results"][0]["event_type"] == "customer.holder.assignment.deleted"
+
+
+@pytest.mark.parametrize("name", ["nope.json", "no\x1b[31mpe.json"])
+def test_open_with_a_missing_path_fails_on_the_command_line(name: str) -> None:
+    proc = run(str(SAMPLES / "holder-assignment-created.envelope.json"), name)
+    assert proc.returncode == 2
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "no such file" in lines[0]
+    assert "\x1b" not in lines[0]

@@ -81,6 +81,11 @@ def write(name: str, payload: object) -> None:
 
 C, D = "customer.holder.assignment.created", "customer.holder.assignment.deleted"
 write("holder-assignment-deleted.data.json", deleted)
+# samples/ is not installed: the docs' examples of the built-in events also ship inside the package,
+# where ``trigger`` (inspector/engine/examples.py) finds them.
+(HERE.parent / "inspector" / "engine" / "models" / "holder_assignment.examples.json").write_text(
+    json.dumps({C: created, D: deleted}, indent=2, ensure_ascii=False) + "\n"
+)
 write("holder-assignment-created.envelope.json", envelope(C, created, n=1))
 write("holder-assignment-deleted.envelope.json", envelope(D, deleted, n=2))
 write("holder-assignment-created.activity.json", activity(C, created, n=3))

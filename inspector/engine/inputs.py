@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from inspector.engine.analysis import Analysis
 from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
 from inspector.engine.jsonparse import iter_documents
-from inspector.engine.registry import builtin_registry, normalize_event_type
+from inspector.engine.registry import builtin_registry
 from inspector.engine.textsafe import visible
 
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")
@@ -58,8 +57,7 @@ def engine_or_report(spec_args: Optional[Sequence[str]], event_type: Optional[st
         print(f"voucherify-inspect: {exc}", file=sys.stderr)
         return None
     if event_type and engine.registry.get(event_type) is None:
-        known = [e.event_type for e in engine.registry]
-        close = difflib.get_close_matches(normalize_event_type(event_type), known, n=3, cutoff=0.6)
+        close = engine.registry.closest(event_type)
         hint = f"; did you mean {' or '.join(close)}?" if close else "; known types: voucherify-inspect spec list"
         if not spec_paths(spec_args):
             hint += " (other event types need Voucherify's specs: --spec)"

@@ -96,3 +96,49 @@ def _json_str(s: str) -> str:
     import json
 
     return json.dumps(s, ensure_ascii=False)
+
+
+def set_value(doc: Any, pointer: str, value: Any) -> Any:
+    """``doc`` with the value at ``pointer`` set to ``value`` (changed in place; the new document
+    is returned because ``""`` replaces the whole of it).
+
+    An object member is replaced or added, and missing objects on the way are created (a test
+    payload often needs a new ``metadata`` key two levels down); an array element is replaced,
+    and ``-`` appends. ValueError, saying where, for anything else: an index past the end, a
+    token that is not an index in an array, a scalar on the way.
+    """
+    tokens = parse_pointer(pointer)
+    if not tokens:
+        return value
+    node = doc
+    for depth, tok in enumerate(tokens):
+        last = depth == len(tokens) - 1
+        where = to_pointer(tokens[: depth + 1])
+        if isinstance(node, dict):
+            if last:
+                node[tok] = value
+            else:
+                if tok not in node:
+                    node[tok] = {}
+                node = node[tok]
+        elif isinstance(node, list):
+            if tok == "-":
+                if not last:
+                    raise ValueError(f"{where}: '-' (append) can only be the last token")
+                node.append(value)
+            elif tok.isdigit() and (tok == "0" or not tok.startswith("0")):
+                idx = int(tok)
+                if idx >= len(node):
+                    raise ValueError(
+                        f"{where}: index {idx} is past the end of an array of {len(node)} (use '-' to append)"
+                    )
+                if last:
+                    node[idx] = value
+                else:
+                    node = node[idx]
+            else:
+                raise ValueError(f"{where}: {tok!r} is not an array index (a number, or '-' to append)")
+        else:
+            parent = to_pointer(tokens[:depth]) or "the payload"
+            raise ValueError(f"{where}: {parent} is not an object or array")
+    return doc

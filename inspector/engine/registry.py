@@ -30,6 +30,8 @@ class EventSchema:
     origin: str
     _schema: Optional[Schema] = None
     _build: Optional[Callable[[], Schema]] = None
+    examples: tuple[Any, ...] = ()
+    """The docs' example payloads of this event's data (a spec's request-body examples), if any."""
 
     @property
     def schema(self) -> Schema:
@@ -79,6 +81,17 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self._events)
+
+    def closest(self, event_type: str, n: int = 3) -> list[str]:
+        """The known types nearest to a name no schema covers (a typo's likely meaning)."""
+        import difflib
+
+        return difflib.get_close_matches(normalize_event_type(event_type), list(self._events), n=n, cutoff=0.6)
+
+    @property
+    def has_specs(self) -> bool:
+        """Whether any type comes from a spec (else only the built-in events are known)."""
+        return any(e.origin != "built-in" for e in self._events.values())
 
     def guess(self, data: dict[str, Any]) -> tuple[Optional[str], Optional[EventSchema]]:
         """The event type of bare event data, by which schema's top-level fields it has.

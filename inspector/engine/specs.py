@@ -40,6 +40,7 @@ class SpecEvent:
     origin: str
     title: Optional[str]
     schema: Schema
+    examples: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -107,8 +108,27 @@ def _deref(node: Any, compiler: Compiler) -> Any:
     return node
 
 
-def _body_schema(key: str, item: Any, compiler: Compiler) -> tuple[Any, Optional[str]]:
-    """The JSON request-body schema node of one webhook and the operation's summary."""
+def _examples(media: dict[str, Any], compiler: Compiler) -> tuple[Any, ...]:
+    """The example payloads of a media type: ``examples`` (each ``{value: ...}``, possibly a
+    ``$ref`` to components/examples) in document order, else ``example``."""
+    found: list[Any] = []
+    named = media.get("examples")
+    if isinstance(named, dict):
+        for entry in named.values():
+            try:
+                entry = _deref(entry, compiler)
+            except SchemaError:
+                continue  # a broken example ref costs the example, not the event
+            if isinstance(entry, dict) and "value" in entry:
+                found.append(entry["value"])
+    if not found and "example" in media:
+        found.append(media["example"])
+    return tuple(found)
+
+
+def _body_schema(key: str, item: Any, compiler: Compiler) -> tuple[Any, Optional[str], tuple[Any, ...]]:
+    """The JSON request-body schema node of one webhook, the operation's summary and the
+    body's examples."""
     item = _deref(item, compiler)
     if not isinstance(item, dict):
         raise SchemaError(f"webhook {key!r} is not an object")
@@ -124,7 +144,8 @@ def _body_schema(key: str, item: Any, compiler: Compiler) -> tuple[Any, Optional
         if media is None:
             media = next((m for t, m in content.items() if "json" in t.lower()), None)
         if isinstance(media, dict) and "schema" in media:
-            return media["schema"], op.get("summary") if isinstance(op.get("summary"), str) else None
+            summary = op.get("summary") if isinstance(op.get("summary"), str) else None
+            return media["schema"], summary, _examples(media, compiler)
     raise SchemaError(f"webhook {key!r} has no JSON request body schema")
 
 
@@ -148,7 +169,7 @@ def load_spec(path: Path, doc: Optional[dict[str, Any]] = None) -> SpecDocument:
     compiler = Compiler(doc, source=str(path))
     for key, item in hooks.items():
         try:
-            node, summary = _body_schema(key, item, compiler)
+            node, summary, examples = _body_schema(key, item, compiler)
             schema = compiler.compile(node)
         except SchemaError as exc:
             text = str(exc)
@@ -157,7 +178,9 @@ def load_spec(path: Path, doc: Optional[dict[str, Any]] = None) -> SpecDocument:
             raise SpecError(f"{name}: {visible(text)} (in webhook {visible(key)})") from None
         except RecursionError:
             raise SpecError(f"{name}: the schema of webhook {visible(key)} nests too deeply to compile") from None
-        result.events.append(SpecEvent(normalize_event_type(key), key, str(path), schema.title or summary, schema))
+        result.events.append(
+            SpecEvent(normalize_event_type(key), key, str(path), schema.title or summary, schema, examples)
+        )
     result.seconds = time.perf_counter() - start
     return result
 
@@ -194,7 +217,7 @@ def add_documents(registry: Registry, docs: list[SpecDocument]) -> tuple[list[st
     shadowed: list[tuple[SpecEvent, str]] = []
     for doc in docs:
         for ev in doc.events:
-            if registry.add(EventSchema(ev.event_type, ev.origin, _schema=ev.schema)):
+            if registry.add(EventSchema(ev.event_type, ev.origin, _schema=ev.schema, examples=ev.examples)):
                 added.append(ev.event_type)
             else:
                 winner = registry.get(ev.event_type)

@@ -32,3 +32,12 @@ def add_db(p: argparse.ArgumentParser) -> None:
 
 def add_secret(p: argparse.ArgumentParser, what: str = "webhook secret") -> None:
     p.add_argument("--secret", default=None, help=f"{what} (default: $VOUCHERIFY_WEBHOOK_SECRET)")
+
+
+def add_secret_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--secret-file",
+        default=None,
+        metavar="PATH",
+        help="read the webhook secret from this file (kept out of ps and shell history)",
+    )

@@ -13,6 +13,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Optional
 
 HEADER = "x-voucherify-signature"
@@ -80,6 +81,40 @@ def secret_from(given: Optional[str]) -> Optional[str]:
     """The secret from the command line, else ``$VOUCHERIFY_WEBHOOK_SECRET``; empty means none."""
     value = given if given is not None else os.environ.get(SECRET_ENV)
     return value or None
+
+
+class SecretError(Exception):
+    """A secret file that cannot be used; the message is for the user and never holds the secret."""
+
+
+def read_secret_file(path: str) -> str:
+    """The secret kept in a file (out of ``ps`` and shell history): its text without the final
+    line break an editor adds. Raises SecretError for a missing, unreadable or empty file."""
+    from inspector.engine.textsafe import visible
+
+    name = visible(path)
+    try:
+        text = Path(path).expanduser().read_text("utf-8")
+    except FileNotFoundError:
+        raise SecretError(f"{name}: no such secret file") from None
+    except UnicodeDecodeError:
+        raise SecretError(f"{name}: the secret file is not UTF-8 text") from None
+    except OSError as exc:
+        raise SecretError(f"{name}: cannot read the secret file ({exc.strerror or exc})") from None
+    if text.endswith("\n"):
+        text = text[:-2] if text.endswith("\r\n") else text[:-1]
+    if not text:
+        raise SecretError(f"{name}: the secret file is empty")
+    return text
+
+
+def secret_given(given: Optional[str], file: Optional[str]) -> Optional[str]:
+    """The secret from ``--secret`` or ``--secret-file`` (not both), else the environment."""
+    if given is not None and file is not None:
+        raise SecretError("give --secret or --secret-file, not both")
+    if file is not None:
+        return read_secret_file(file)
+    return secret_from(given)
 
 
 @dataclass(frozen=True)

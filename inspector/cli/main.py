@@ -1,5 +1,5 @@
 """Command line: ``voucherify-inspect [open] PATH...``, ``validate``, ``listen``, ``history``,
-``send``, ``sign`` and ``spec list``.
+``send``, ``trigger``, ``sign`` and ``spec list``.
 
 The parser is built from each command module's ``add_parser``. Those modules import only the
 standard library at their top; a command imports the engine, the listener or the TUI inside
@@ -17,7 +17,7 @@ from typing import Any, Optional, Sequence
 
 from inspector import __version__
 
-SUBCOMMANDS = ("open", "validate", "listen", "history", "send", "sign", "spec")
+SUBCOMMANDS = ("open", "validate", "listen", "history", "send", "trigger", "sign", "spec")
 
 DESCRIPTION = """\
 Inspect Voucherify webhook payloads: see each field with the docs' description, and what is
@@ -28,6 +28,7 @@ wrong with it.
   voucherify-inspect listen               receive live webhooks on http://127.0.0.1:8765/
   voucherify-inspect history              reopen captured webhooks
   voucherify-inspect send FILE --to URL   post a payload with a valid signature
+  voucherify-inspect trigger TYPE --to URL  send your handler a signed example webhook of TYPE
   voucherify-inspect sign FILE            print a payload's x-voucherify-signature
   voucherify-inspect spec list            list the event types known
 """

@@ -23,9 +23,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 def run(args: argparse.Namespace) -> int:
     from inspector.engine.inputs import InputError, read_source
-    from inspector.listen.forward import hint, post
+    from inspector.listen.forward import hint, post, webhook_headers
     from inspector.listen.server import ListenError, check_forward_url
-    from inspector.listen.signature import HEADER, SECRET_ENV, SecretError, is_json, secret_given, sign
+    from inspector.listen.signature import SECRET_ENV, SecretError, is_json, secret_given
 
     try:
         url = check_forward_url(args.to)
@@ -36,10 +36,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not is_json(data):
         print(f"voucherify-inspect: warning: {args.file} is not JSON; sending it as it is", file=sys.stderr)
-    headers = {"Content-Type": "application/json", "User-Agent": "voucherify-inspect"}
-    if secret is not None:
-        headers[HEADER] = sign(data, secret)
-    else:
+    headers = webhook_headers(data, secret)
+    if secret is None:
         print(f"voucherify-inspect: no secret (--secret or {SECRET_ENV}): sending without a signature", file=sys.stderr)
     answer = asyncio.run(post(url, data, headers, timeout=TIMEOUT, keep=SHOWN_BODY))
     if not answer.sent:

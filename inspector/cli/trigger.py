@@ -26,11 +26,11 @@ from inspector.cli import options
 if TYPE_CHECKING:
     from inspector.engine.analyze import Engine
     from inspector.engine.examples import WrapForm
+    from inspector.engine.issues import Issue
     from inspector.listen.forward import Answer
 
 SHOWN_BODY = 2048
 MAX_COUNT = 10_000
-USER_AGENT = "voucherify-inspect"
 
 EPILOG = """\
 examples:
@@ -114,8 +114,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 def _fail(message: str) -> int:
     from inspector.engine.textsafe import visible
 
-    lines = message.split("\n")
-    print("\n".join(visible(f"voucherify-inspect: {lines[0]}" if i == 0 else line) for i, line in enumerate(lines)), file=sys.stderr)
+    first, *rest = message.split("\n")
+    print("\n".join(visible(line) for line in [f"voucherify-inspect: {first}", *rest]), file=sys.stderr)
     return 2
 
 
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         payload = apply_overrides(payload, overrides)
     except ValueError as exc:
         return _fail(f"--set {exc}")
-    pre: list[Any] = []
+    pre: list[Issue] = []
     if args.edit:
         edited = _edit(payload)
         if isinstance(edited, str):
@@ -205,27 +205,13 @@ def _delivery(payload: Any, stamps: dict[str, Any], index: int) -> Any:
     return payload if index == 0 else restamp(payload, stamps)
 
 
-def _compact(payload: Any) -> bytes:
-    """The body as sent: compact JSON, UTF-8. A lone surrogate (JSON allows ``\\ud800``) stays an
-    escape rather than failing the encode."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "backslashreplace")
-
-
-def _headers(body: bytes, secret: Optional[str]) -> list[tuple[str, str]]:
-    from inspector.listen.signature import HEADER, sign
-
-    headers = [("Content-Type", "application/json"), ("User-Agent", USER_AGENT)]
-    if secret is not None:
-        headers.append((HEADER, sign(body, secret)))
-    return headers
-
-
 def _print_request(url: Optional[str], payload: Any, secret: Optional[str]) -> None:
     from inspector.engine.textsafe import visible
+    from inspector.listen.forward import compact, webhook_headers
 
-    body = _compact(payload)
+    body = compact(payload)
     print(visible(f"POST {url}" if url else "POST (no --to given)"))
-    for name, value in _headers(body, secret):
+    for name, value in webhook_headers(body, secret):
         print(visible(f"{name.lower()}: {value}"))
     print()
     print(visible(body.decode("utf-8", "replace")))
@@ -239,18 +225,18 @@ async def _send_all(
 ) -> int:
     import aiohttp
 
-    from inspector.listen.forward import hint, post
+    from inspector.listen.forward import deliver, hint
 
     answers: list[Answer] = []
     async with aiohttp.ClientSession() as session:
         for i in range(count):
-            body = _compact(_delivery(payload, stamps, i))
-            answer = await post(url, body, _headers(body, secret), timeout=timeout, keep=SHOWN_BODY, session=session)
+            sent = _delivery(payload, stamps, i)
+            answer = await deliver(url, sent, secret=secret, timeout=timeout, keep=SHOWN_BODY, session=session)
             answers.append(answer)
             if count == 1:
                 _print_answer(answer)
             else:
-                _print_line(i, count, body, answer)
+                _print_line(i, count, sent, answer)
             if not answer.sent:
                 break  # the next ones would fail the same way, each after the same wait
     if count > 1:
@@ -284,14 +270,11 @@ def _print_answer(answer: Answer) -> None:
         print(answer.body_text(SHOWN_BODY))
 
 
-def _print_line(index: int, count: int, body: bytes, answer: Answer) -> None:
+def _print_line(index: int, count: int, sent: Any, answer: Answer) -> None:
     """One delivery of ``--count``: number, delivery id, answer, size of the answer."""
     from inspector.engine.textsafe import visible
 
-    try:
-        sent_id = json.loads(body).get("id")
-    except (ValueError, AttributeError):
-        sent_id = None
+    sent_id = sent.get("id") if isinstance(sent, dict) else None
     width = len(str(count))
     parts = [f"{index + 1:>{width}}/{count}"]
     if isinstance(sent_id, str):
@@ -343,7 +326,7 @@ def _unknown_type(engine: "Engine", name: str) -> str:
     return text
 
 
-def _edit(payload: Any) -> tuple[Any, list[Any]] | str:
+def _edit(payload: Any) -> "tuple[Any, list[Issue]] | str":
     """The payload after the user edited it in ``$VISUAL``/``$EDITOR`` (and the parse's warnings),
     or the reason to stop. The file is private (mkstemp: 0600) and removed afterwards."""
     from inspector.engine.jsonparse import parse_bytes

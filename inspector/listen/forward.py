@@ -1,5 +1,6 @@
 """One POST to a webhook handler, and what it answered: the shared client of ``send`` and
-``trigger`` (the TUI's trigger key calls ``post`` too).
+``trigger``. ``deliver`` is a whole webhook delivery (compact JSON, signed): the call for anything
+that triggers a payload, the TUI included.
 
 ``post`` never raises for what the network does: a refused connection, a timeout, a bad URL or a
 dropped answer comes back as an ``Answer`` with a ``failure`` and a message for the user, so
@@ -10,16 +11,19 @@ mean for a webhook handler.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass
-from typing import Literal, Optional, Sequence
+from typing import Any, Literal, Optional, Sequence
 
 import aiohttp
 
 from inspector.engine.textsafe import visible
+from inspector.listen.signature import HEADER, sign
 
 Failure = Literal["connect", "timeout", "invalid-url", "error"]
 
+USER_AGENT = "voucherify-inspect"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_KEEP = 64 * 1024
 SHOWN_HEADERS = ("content-type", "content-length")
@@ -120,6 +124,34 @@ async def post(
     finally:
         if owned:
             await session.close()
+
+
+def compact(payload: Any) -> bytes:
+    """A payload as Voucherify posts it: compact JSON, UTF-8. A lone surrogate (JSON allows
+    ``\\ud800``) stays an escape rather than failing the encode."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
+def webhook_headers(body: bytes, secret: Optional[str]) -> list[tuple[str, str]]:
+    """The headers of a webhook delivery: JSON, and the signature when there is a secret."""
+    headers = [("Content-Type", "application/json"), ("User-Agent", USER_AGENT)]
+    if secret is not None:
+        headers.append((HEADER, sign(body, secret)))
+    return headers
+
+
+async def deliver(
+    url: str,
+    payload: Any,
+    *,
+    secret: Optional[str],
+    timeout: float = DEFAULT_TIMEOUT,
+    keep: int = DEFAULT_KEEP,
+    session: Optional[aiohttp.ClientSession] = None,
+) -> Answer:
+    """Post ``payload`` as a webhook delivery (compact, signed with ``secret`` if given)."""
+    body = compact(payload)
+    return await post(url, body, webhook_headers(body, secret), timeout=timeout, keep=keep, session=session)
 
 
 def _failed(url: str, failure: Failure, error: str, ms: float, timeout: float) -> Answer:

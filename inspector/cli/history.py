@@ -56,7 +56,7 @@ def _open_tui(args: argparse.Namespace, stored: list[Stored]) -> int:
     from inspector.engine.inputs import engine_or_report
     from inspector.listen.history import rebuild_entries
 
-    engine = engine_or_report(args.spec)
+    engine = engine_or_report(args.spec, fetched=args.fetched_spec)
     if engine is None:
         return 2
     if not stored:

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from inspector.listen.signature import secret_from
     from inspector.listen.store import default_path
 
-    engine = engine_or_report(args.spec)
+    engine = engine_or_report(args.spec, fetched=args.fetched_spec)
     if engine is None:
         return 2
     db = args.db or str(default_path())

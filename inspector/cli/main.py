@@ -1,5 +1,5 @@
 """Command line: ``voucherify-inspect [open] PATH...``, ``validate``, ``listen``, ``history``,
-``send``, ``trigger``, ``sign`` and ``spec list``.
+``send``, ``trigger``, ``sign`` and ``spec list``/``spec fetch``.
 
 The parser is built from each command module's ``add_parser``. Those modules import only the
 standard library at their top; a command imports the engine, the listener or the TUI inside
@@ -30,14 +30,16 @@ wrong with it.
   voucherify-inspect send FILE --to URL   post a payload with a valid signature
   voucherify-inspect trigger TYPE --to URL  send your handler a signed example webhook of TYPE
   voucherify-inspect sign FILE            print a payload's x-voucherify-signature
-  voucherify-inspect spec list            list the event types known
+  voucherify-inspect spec fetch           download Voucherify's spec: every event type
+  voucherify-inspect spec list            list the event types known and where each comes from
 """
 
 EPILOG = """\
 Payload forms: bare event data, the v2024-01-01 webhook envelope, its distribution variant, the
 customer-activity object, and the legacy pre-2024 envelope (recognised, not validated).
-Built-in events: customer.holder.assignment.created and .deleted; load Voucherify's OpenAPI
-event specs with --spec (or VOUCHERIFY_INSPECT_SPEC) for every other event type.
+Built-in events: customer.holder.assignment.created and .deleted. `spec fetch` caches
+Voucherify's published webhook spec once, and every command then knows all its event types
+(--no-fetched-spec turns it off); --spec PATH (or VOUCHERIFY_INSPECT_SPEC) adds other specs.
 """
 
 

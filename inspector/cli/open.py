@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         names = ", ".join(visible(p) for p in missing)
         print(f"voucherify-inspect: no such file: {names}", file=sys.stderr)
         return 2
-    engine = engine_or_report(args.spec, args.type)
+    engine = engine_or_report(args.spec, args.type, fetched=args.fetched_spec)
     if engine is None:
         return 2
     stdin: Optional[bytes] = None

@@ -7,13 +7,20 @@ import os
 
 
 def add_spec(p: argparse.ArgumentParser) -> None:
+    """``--spec`` and ``--no-fetched-spec``: every command that validates takes both."""
     p.add_argument(
         "--spec",
         action="append",
         metavar="PATH",
         default=None,
-        help="OpenAPI event spec file or folder (repeatable; default: $VOUCHERIFY_INSPECT_SPEC, "
-        "paths separated by '%s')" % os.pathsep,
+        help="OpenAPI event spec file or folder, added to the fetched spec (repeatable; default: "
+        "$VOUCHERIFY_INSPECT_SPEC, paths separated by '%s')" % os.pathsep,
+    )
+    p.add_argument(
+        "--no-fetched-spec",
+        dest="fetched_spec",
+        action="store_false",
+        help="do not load the spec `spec fetch` cached (loaded by default when there is one)",
     )
 
 

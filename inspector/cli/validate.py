@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from inspector.engine.inputs import engine_or_report, iter_analyses
     from inspector.engine.report import Tally, text_block
 
-    engine = engine_or_report(args.spec, args.type)
+    engine = engine_or_report(args.spec, args.type, fetched=args.fetched_spec)
     if engine is None:
         return 2
     out = sys.stdout

@@ -146,7 +146,7 @@ class Engine:
                 )
         if entry is None and (event_type or (form != "data" and result.event_type)):
             issues.append(
-                Issue("", "info", codes.NO_SCHEMA, f"no schema for event type {visible(result.event_type or '')!r}; the envelope is still checked (load Voucherify's specs with --spec)")
+                Issue("", "info", codes.NO_SCHEMA, f"no schema for event type {visible(result.event_type or '')!r}; the envelope is still checked ({self.registry.no_schema_hint})")
             )
         if entry is not None:
             result.event_origin = entry.origin

@@ -6,14 +6,14 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from inspector.engine import issues as codes
 from inspector.engine.analysis import Analysis
 from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
 from inspector.engine.jsonparse import iter_documents
-from inspector.engine.registry import builtin_registry
+from inspector.engine.registry import Registry, builtin_registry
 from inspector.engine.textsafe import visible
 
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")
@@ -32,9 +32,19 @@ def spec_paths(given: Optional[Sequence[str]]) -> list[str]:
     return [p for p in env.split(os.pathsep) if p]
 
 
-def make_engine(spec_args: Optional[Sequence[str]] = None) -> Engine:
-    """The engine with the built-in events plus the specs named on the command line or in
-    ``$VOUCHERIFY_INSPECT_SPEC``. Raises InputError for a spec that cannot be read."""
+def make_engine(
+    spec_args: Optional[Sequence[str]] = None,
+    *,
+    fetched: bool = True,
+    warn: Optional[Callable[[str], None]] = None,
+) -> Engine:
+    """The engine with the built-in events, the specs named on the command line or in
+    ``$VOUCHERIFY_INSPECT_SPEC``, and (unless ``fetched`` is False, ``--no-fetched-spec``) the
+    spec ``spec fetch`` cached. Raises InputError for a named spec that cannot be read; a cached
+    spec that cannot be used is left out, and ``warn`` is told why.
+
+    Which wins for a type several define: the built-in models, then the named specs in the order
+    given, then the fetched spec (a spec the user names is meant to apply)."""
     registry = builtin_registry()
     paths = spec_paths(spec_args)
     if paths:
@@ -44,24 +54,55 @@ def make_engine(spec_args: Optional[Sequence[str]] = None) -> Engine:
             load_specs_into(registry, paths)
         except SpecError as exc:
             raise InputError(str(exc)) from exc
+    if fetched:
+        _add_fetched(registry, warn)
+    else:
+        from inspector.engine.fetched import spec_path
+
+        if spec_path().exists():
+            registry.no_schema_hint = "the fetched spec is off: --no-fetched-spec"
     return Engine(registry)
 
 
-def engine_or_report(spec_args: Optional[Sequence[str]], event_type: Optional[str] = None) -> Optional[Engine]:
+def _add_fetched(registry: Registry, warn: Optional[Callable[[str], None]]) -> None:
+    from inspector.engine.fetched import load_fetched
+    from inspector.engine.specs import SpecError
+
+    try:
+        loaded = load_fetched(registry)
+    except SpecError as exc:
+        if warn is not None:
+            warn(f"{exc} (continuing without it)")
+        return
+    if loaded is not None:
+        registry.no_schema_hint = (
+            f"the spec fetched on {loaded.source.date} does not define it; "
+            "`voucherify-inspect spec fetch` gets the latest, --spec adds others"
+        )
+
+
+def _warn(message: str) -> None:
+    print(f"voucherify-inspect: warning: {message}", file=sys.stderr)
+
+
+def engine_or_report(
+    spec_args: Optional[Sequence[str]], event_type: Optional[str] = None, *, fetched: bool = True
+) -> Optional[Engine]:
     """``make_engine`` for a command: on a spec it cannot use, or a ``--type`` no schema has (a
     typo would otherwise validate nothing and pass), says why on stderr and returns None (the
-    command then exits 2)."""
+    command then exits 2). A fetched spec that cannot be used is a warning on stderr."""
     try:
-        engine = make_engine(spec_args)
+        engine = make_engine(spec_args, fetched=fetched, warn=_warn)
     except InputError as exc:
         print(f"voucherify-inspect: {exc}", file=sys.stderr)
         return None
     if event_type and engine.registry.get(event_type) is None:
         close = engine.registry.closest(event_type)
         hint = f"; did you mean {' or '.join(close)}?" if close else "; known types: voucherify-inspect spec list"
-        if not spec_paths(spec_args):
-            hint += " (other event types need Voucherify's specs: --spec)"
-        print(f"voucherify-inspect: no schema for --type {visible(event_type)!r}{hint}", file=sys.stderr)
+        print(
+            f"voucherify-inspect: no schema for --type {visible(event_type)!r}{hint} ({engine.registry.no_schema_hint})",
+            file=sys.stderr,
+        )
         return None
     return engine
 

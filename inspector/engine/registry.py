@@ -24,7 +24,9 @@ def normalize_event_type(name: str) -> str:
 
 @dataclass
 class EventSchema:
-    """The schema of one event type and where it came from."""
+    """The schema of one event type and where it came from (``origin``: "built-in", the path of a
+    ``--spec`` file, or "fetched DATE" for the spec ``spec fetch`` cached). ``examples`` are the
+    docs' example payloads of the event (a spec's request-body or response ``examples``)."""
 
     event_type: str
     origin: str
@@ -41,12 +43,19 @@ class EventSchema:
         return self._schema
 
 
+NO_SCHEMA_HINT = "run `voucherify-inspect spec fetch` to get every event type Voucherify publishes"
+
+
 class Registry:
     """Event types known to this run. Built-in models win over a spec covering the same type:
-    they are the reviewed reading of the docs (see README, "Specs")."""
+    they are the reviewed reading of the docs (see README, "Specs").
+
+    ``no_schema_hint`` is what the "no schema" issue tells the user to do; whoever loads the specs
+    sets it to fit what was loaded."""
 
     def __init__(self) -> None:
         self._events: dict[str, EventSchema] = {}
+        self.no_schema_hint = NO_SCHEMA_HINT
         self._groups: Optional[list[list[EventSchema]]] = None
         self._guesses: dict[tuple[str, ...], tuple[Optional[str], Optional[EventSchema]]] = {}
 

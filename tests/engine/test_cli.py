@@ -121,7 +121,7 @@ def test_a_type_no_schema_has_is_refused_with_suggestions() -> None:
     proc = run("validate", "--type", "customer.holder.assigment.created", str(SAMPLES / "holder-assignment-created.data.json"))
     assert proc.returncode == 2 and proc.stdout == b""
     assert b"did you mean customer.holder.assignment.created" in proc.stderr
-    assert b"--spec" in proc.stderr
+    assert b"voucherify-inspect spec fetch" in proc.stderr
 
 
 def test_a_type_in_the_docs_key_form_is_accepted() -> None:

@@ -23,7 +23,7 @@ def test_built_in_only(capsys: pytest.CaptureFixture[str]) -> None:
         ["customer.holder.assignment.created", "built-in"],
         ["customer.holder.assignment.deleted", "built-in"],
     ]
-    assert "2 event types: 2 built in; load Voucherify's OpenAPI event specs with --spec" in out
+    assert "2 event types: 2 built in; get every event type with `voucherify-inspect spec fetch`" in out
 
 
 def test_with_a_spec_lists_type_origin_title_count_and_shadowed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,7 +33,7 @@ def test_with_a_spec_lists_type_origin_title_count_and_shadowed(capsys: pytest.C
     assert by_type["shop.order.created"].split(None, 2) == ["shop.order.created", str(FIXTURE), "Event Shop Order"]
     assert by_type["manual_distribution_schedule"].split(None, 2)[2] == "Manual Distribution Scheduled"
     assert by_type["customer.holder.assignment.created"].split()[1] == "built-in"
-    assert "6 event types: 2 built in, 4 from specs (5 events in 1 spec file, loaded in " in out
+    assert "6 event types: 2 built in, 4 from --spec (5 events in 1 spec file, loaded in " in out
     assert f"  customer.holder.assignment.created  from {FIXTURE}  (kept: built-in)" in out
 
 

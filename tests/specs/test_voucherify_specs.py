@@ -202,3 +202,37 @@ def test_validate_cli_with_the_specs(voucherify_specs: Path, tmp_path: Path, cap
     assert "customer.order.paid · 0 errors" in capsys.readouterr().out
     assert main(["validate", str(good)]) == 0
     assert "schema.none" in capsys.readouterr().out
+
+
+def _single_file(folder: Path) -> dict[str, Any]:
+    """The seven files in the layout of Voucherify's single OpenAPIWebhooks.json (what `spec fetch`
+    downloads): one document, events as ``/EVENTS.*`` paths whose 200 response is the event data."""
+    out: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "Events"}, "paths": {}, "components": {}}
+    for f in sorted(folder.glob("events-*.json")):
+        doc = json.loads(f.read_text())
+        for section, entries in doc.get("components", {}).items():
+            out["components"].setdefault(section, {}).update(entries)
+        for key, item in doc["webhooks"].items():
+            op = item["post"]
+            media = op["requestBody"]["content"]["application/json"]
+            response = {"description": op.get("summary", ""), "content": {"application/json": media}}
+            out["paths"]["/" + key] = {"post": {"summary": op.get("summary"), "responses": {"200": response}}}
+    return out
+
+
+def test_the_single_file_layout_fetches_all_72_events(voucherify_specs: Path, tmp_path: Path) -> None:
+    from inspector.cli import main
+    from inspector.engine.fetched import load_fetched
+
+    single = tmp_path / "OpenAPIWebhooks.json"
+    single.write_text(json.dumps(_single_file(voucherify_specs)))
+    assert main(["spec", "fetch", "--from", str(single)]) == 0
+    registry = Registry()
+    loaded = load_fetched(registry)
+    assert loaded is not None and len(loaded.added) == 72 and loaded.document.skipped == {}
+    per_topic = make_engine([str(voucherify_specs)], fetched=False).registry
+    for event_type in SEVERAL:
+        a, b = registry.get(event_type), per_topic.get(event_type)
+        assert a is not None and b is not None
+        assert sorted(a.schema.properties) == sorted(b.schema.properties)
+        assert a.schema.required == b.schema.required

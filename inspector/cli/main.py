@@ -1,5 +1,5 @@
 """Command line: ``voucherify-inspect [open] PATH...``, ``validate``, ``listen``, ``history``,
-``send``, ``trigger``, ``sign`` and ``spec list``/``spec fetch``.
+``send``, ``trigger``, ``sign``, ``spec list``/``spec fetch`` and ``docs``.
 
 The parser is built from each command module's ``add_parser``. Those modules import only the
 standard library at their top; a command imports the engine, the listener or the TUI inside
@@ -17,7 +17,7 @@ from typing import Any, Optional, Sequence
 
 from inspector import __version__
 
-SUBCOMMANDS = ("open", "validate", "listen", "history", "send", "trigger", "sign", "spec")
+SUBCOMMANDS = ("open", "validate", "listen", "history", "send", "trigger", "sign", "spec", "docs")
 
 DESCRIPTION = """\
 Inspect Voucherify webhook payloads: see each field with the docs' description, and what is
@@ -32,6 +32,7 @@ wrong with it.
   voucherify-inspect sign FILE            print a payload's x-voucherify-signature
   voucherify-inspect spec fetch           download Voucherify's spec: every event type
   voucherify-inspect spec list            list the event types known and where each comes from
+  voucherify-inspect docs TYPE            an event type's documented fields (markdown or JSON)
 """
 
 EPILOG = """\

@@ -86,11 +86,16 @@ def _warn(message: str) -> None:
 
 
 def engine_or_report(
-    spec_args: Optional[Sequence[str]], event_type: Optional[str] = None, *, fetched: bool = True
+    spec_args: Optional[Sequence[str]],
+    event_type: Optional[str] = None,
+    *,
+    fetched: bool = True,
+    named_by: str = "--type",
 ) -> Optional[Engine]:
-    """``make_engine`` for a command: on a spec it cannot use, or a ``--type`` no schema has (a
-    typo would otherwise validate nothing and pass), says why on stderr and returns None (the
-    command then exits 2). A fetched spec that cannot be used is a warning on stderr."""
+    """``make_engine`` for a command: on a spec it cannot use, or an event type no schema has (a
+    ``--type`` typo would otherwise validate nothing and pass; ``named_by`` says where the type
+    was given), says why on stderr and returns None (the command then exits 2). A fetched spec
+    that cannot be used is a warning on stderr."""
     try:
         engine = make_engine(spec_args, fetched=fetched, warn=_warn)
     except InputError as exc:
@@ -100,7 +105,7 @@ def engine_or_report(
         close = engine.registry.closest(event_type)
         hint = f"; did you mean {' or '.join(close)}?" if close else "; known types: voucherify-inspect spec list"
         print(
-            f"voucherify-inspect: no schema for --type {visible(event_type)!r}{hint} ({engine.registry.no_schema_hint})",
+            f"voucherify-inspect: no schema for {named_by} {visible(event_type)!r}{hint} ({engine.registry.no_schema_hint})",
             file=sys.stderr,
         )
         return None

@@ -264,7 +264,7 @@ def test_every_command_loads_the_fetched_spec_by_default(tmp_path: Path, capsys:
     assert "--no-fetched-spec" in off["issues"][1]["message"]
 
 
-@pytest.mark.parametrize("command", ["open", "validate", "listen", "history", ["spec", "list"]])
+@pytest.mark.parametrize("command", ["open", "validate", "listen", "history", "docs", ["spec", "list"]])
 def test_every_command_takes_no_fetched_spec(command: str | list[str]) -> None:
     from inspector.cli.main import build_parser
 

@@ -47,10 +47,10 @@ def _kb(n: int) -> str:
     return f"{n / 1024:,.0f} KB" if n >= 1024 else f"{n} bytes"
 
 
-def _kept(previous: Optional[FetchedSource]) -> str:
-    if previous is None:
-        return "nothing was cached"
-    return f"the copy fetched on {previous.date} is kept"
+def _kept(previous: Optional[FetchedSource], unreadable: bool = False) -> str:
+    if previous is not None:
+        return f"the copy fetched on {previous.date} is kept"
+    return "the cached copy is left as it was" if unreadable else "nothing was cached"
 
 
 def fetch(from_: Optional[str], ref: Optional[str], *, timeout: float, out: TextIO, err: TextIO) -> int:
@@ -60,10 +60,11 @@ def fetch(from_: Optional[str], ref: Optional[str], *, timeout: float, out: Text
     from inspector.engine.specs import SpecError
     from inspector.engine.textsafe import visible
 
+    unreadable = False
     try:
         previous = read_source()
     except SpecError:
-        previous = None  # an unreadable record is replaced by this fetch
+        previous, unreadable = None, True  # a good fetch replaces the unreadable record
     if timeout <= 0:
         print("voucherify-inspect: --timeout must be a positive number of seconds", file=err)
         return 2
@@ -91,7 +92,7 @@ def fetch(from_: Optional[str], ref: Optional[str], *, timeout: float, out: Text
     except FetchError as exc:
         if live:
             err.write("\r\x1b[K")
-        print(f"voucherify-inspect: spec fetch from {where} failed: {visible(str(exc))}; {_kept(previous)}", file=err)
+        print(f"voucherify-inspect: spec fetch from {where} failed: {visible(str(exc))}; {_kept(previous, unreadable)}", file=err)
         return 2
     if live:
         err.write("\r\x1b[K")
@@ -99,10 +100,10 @@ def fetch(from_: Optional[str], ref: Optional[str], *, timeout: float, out: Text
     try:
         record, checked = install(data, url=source.location, ref=source.ref, name=source.location)
     except SpecError as exc:
-        print(f"voucherify-inspect: spec fetch: the download cannot be used: {exc}; {_kept(previous)}", file=err)
+        print(f"voucherify-inspect: spec fetch: the download cannot be used: {exc}; {_kept(previous, unreadable)}", file=err)
         return 2
     except OSError as exc:
-        print(f"voucherify-inspect: spec fetch: cannot write the cache ({exc.strerror or exc}); {_kept(previous)}", file=err)
+        print(f"voucherify-inspect: spec fetch: cannot write the cache ({exc.strerror or exc}); {_kept(previous, unreadable)}", file=err)
         return 2
     ref_text = f" (ref {visible(record.ref)})" if record.ref else ""
     out.write(f"fetched {_kb(record.size)} from {where}{ref_text}: {record.events} event types\n")

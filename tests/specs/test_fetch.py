@@ -345,3 +345,15 @@ def test_a_damaged_cache_is_a_warning_and_the_command_goes_on(
     assert err.startswith("voucherify-inspect: warning: ") and message in err and "spec fetch" in err
     with pytest.raises(SpecError):
         load_fetched(builtin_registry())
+
+
+def test_a_fetch_repairs_a_damaged_cache_and_a_failed_one_leaves_it(server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    install(SPEC, url="http://127.0.0.1/spec.json", ref=None, name="fixture")
+    source_path().write_text("{")
+    assert main(["spec", "fetch", "--from", server("/missing")]) == 2
+    assert "the cached copy is left as it was" in capsys.readouterr().err
+    assert source_path().read_text() == "{"
+    assert main(["spec", "fetch", "--from", server("/spec.json")]) == 0
+    capsys.readouterr()
+    assert main(["validate", _payload(tmp_path)]) == 1
+    assert capsys.readouterr().err == ""

@@ -372,7 +372,7 @@ def test_open_refuses_without_a_terminal(capsys: object, monkeypatch: object) ->
 
     from inspector.cli import open as open_cmd
 
-    code = open_cmd.run(argparse.Namespace(paths=[VALID], type=None, spec=None))
+    code = open_cmd.run(argparse.Namespace(paths=[VALID], type=None, spec=None, fetched_spec=True))
     assert code == 2
     assert "needs a terminal" in capsys.readouterr().err  # type: ignore[attr-defined]
 

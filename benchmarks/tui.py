@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from inspector.engine.inputs import make_engine  # noqa: E402
+from inspector.tui import _textual_private as private  # noqa: E402
 from inspector.tui.app import create_app  # noqa: E402
 
 SAMPLES = ROOT / "samples"
@@ -102,7 +103,7 @@ async def time_app(path: Path, expand_all: bool = False) -> dict[str, float]:
             await pilot.press("e")
             await pilot.pause()
             result["expand_all"] = time.perf_counter() - t
-            result["tree_nodes"] = len(app.tree._tree_nodes)
+            result["tree_nodes"] = private.node_count(app.tree)
             t = time.perf_counter()
             await pilot.press("G")
             await pilot.pause()

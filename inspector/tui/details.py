@@ -4,7 +4,7 @@ and for a live or stored request the HTTP side of it."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Optional
+from typing import Any, Final, Optional
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from inspector.engine.analysis import FORM_LABELS, Analysis
 from inspector.engine.describe import describe
-from inspector.engine.issues import Issue
+from inspector.engine.issues import Issue, Severity
 from inspector.engine.pointer import pointer_to_jq
 from inspector.engine.schema import MISSING, json_type
 from inspector.engine.textsafe import json_scalar, visible
@@ -31,8 +31,8 @@ from inspector.tui.nodes import (
 VALUE_PREVIEW = 2000
 """Characters of a scalar shown in full before it is cut (copy gets all of it)."""
 
-SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
-SEVERITY_ICON = {"error": ERROR_ICON, "warning": WARNING_ICON, "info": "i"}
+SEVERITY_STYLE: Final[dict[Severity, str]] = {"error": "bold red", "warning": "bold yellow", "info": "dim"}
+SEVERITY_ICON: Final[dict[Severity, str]] = {"error": ERROR_ICON, "warning": WARNING_ICON, "info": "i"}
 
 
 def issue_line(issue: Issue, *, with_pointer: bool = False) -> Text:
@@ -82,7 +82,7 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
     out.append("\n")
     if pointer == "":
         out.append("Form     ", style="dim")
-        out.append(FORM_LABELS.get(analysis.form, analysis.form))
+        out.append(FORM_LABELS[analysis.form])
         out.append("\nEvent    ", style="dim")
         out.append(visible(analysis.event_type or "unknown"))
         out.append("\n")

@@ -7,12 +7,12 @@ Plain Python plus ``rich.text`` (no widgets), so it is cheap to test and to reus
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Final, Iterator, Literal, Mapping, Optional, Sequence
 
 from rich.text import Text
 
 from inspector.engine.analysis import Analysis
-from inspector.engine.issues import SEVERITY_RANK, Issue
+from inspector.engine.issues import SEVERITY_RANK, Issue, Severity
 from inspector.engine.pointer import escape, parse_pointer
 from inspector.engine.schema import json_type
 from inspector.engine.textsafe import json_scalar, visible
@@ -21,23 +21,27 @@ KEY_LIMIT = 60
 VALUE_LIMIT = 80
 ERROR_ICON = "✖"
 WARNING_ICON = "▲"
-GHOST = "ghost"
-MORE = "more"
-NOTE = "note"
-VALUE = "value"
+
+NodeKind = Literal["value", "ghost", "more", "note"]
+"""What a tree line stands for: ``value`` (a node of the payload), ``ghost`` (a required field
+that is missing), ``more`` (a placeholder for the next page of a huge container) or ``note`` (a
+line about the tree itself, such as a search that stopped at its limit)."""
+
+VALUE: Final = "value"
+GHOST: Final = "ghost"
+MORE: Final = "more"
+NOTE: Final = "note"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NodeData:
-    """The payload node behind one tree line. ``kind`` is ``value``, ``ghost`` (a required field
-    that is missing), ``more`` (a placeholder for the next page of a huge container) or ``note``
-    (a line about the tree itself, such as a search that stopped at its limit; ``value`` is the
-    text)."""
+    """The payload node behind one tree line (see ``NodeKind``; for a ``note``, ``value`` is
+    its text, for ``more`` how many children are not loaded yet)."""
 
     pointer: str
     key: Optional[str | int]
     value: Any
-    kind: str = VALUE
+    kind: NodeKind = VALUE
     depth: int = 0
     loaded: bool = False
     next_index: int = 0
@@ -56,9 +60,6 @@ def parent_pointer(pointer: str) -> Optional[str]:
     if not pointer:
         return None
     return pointer[: pointer.rfind("/")]
-
-
-"""The JSON type name of a value, as the tree shows it."""
 
 
 @dataclass
@@ -98,7 +99,7 @@ class IssueIndex:
                     keys.append(key)
         return index
 
-    def worst(self, pointer: str) -> Optional[str]:
+    def worst(self, pointer: str) -> Optional[Severity]:
         """``error``/``warning`` for a node with such an issue on the node itself."""
         found = self.at.get(pointer, ())
         if any(i.severity == "error" for i in found):

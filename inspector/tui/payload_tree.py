@@ -18,6 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from inspector.engine.analysis import Analysis
 from inspector.engine.pointer import parse_pointer
+from inspector.tui import _textual_private as private
 from inspector.tui.nodes import (
     GHOST,
     MORE,
@@ -101,11 +102,11 @@ class PayloadTree(Tree[NodeData]):
         root = self.root
         self.by_pointer[""] = root
         if not self.analysis.readable:
-            root.data = NodeData("", None, None, kind=GHOST)
+            root.data = NodeData(pointer="", key=None, value=None, kind=GHOST)
             root.set_label(Text("unreadable input"))
             root.allow_expand = False
             return False
-        root.data = NodeData("", None, self.analysis.payload)
+        root.data = NodeData(pointer="", key=None, value=self.analysis.payload)
         root.allow_expand = root.data.is_container or bool(self.index.ghosts.get(""))
         return True
 
@@ -124,17 +125,17 @@ class PayloadTree(Tree[NodeData]):
             for i in range(data.next_index, stop):
                 key = keys[i] if isinstance(value, dict) else i
                 child_value = value[key]
-                child = NodeData(child_pointer(data.pointer, key), key, child_value, depth=data.depth + 1)
+                child = NodeData(pointer=child_pointer(data.pointer, key), key=key, value=child_value, depth=data.depth + 1)
                 tnode = node.add(Text(""), child, allow_expand=child.is_container)
                 self.by_pointer[child.pointer] = tnode
                 added += 1
             data.next_index = stop
             if stop < total:
-                more = NodeData(data.pointer, None, total - stop, kind=MORE, depth=data.depth + 1)
+                more = NodeData(pointer=data.pointer, key=None, value=total - stop, kind=MORE, depth=data.depth + 1)
                 node.add_leaf(Text(""), more)
                 added += 1
         for key in self.index.ghosts.get(data.pointer, ()):
-            ghost = NodeData(child_pointer(data.pointer, key), key, None, kind=GHOST, depth=data.depth + 1)
+            ghost = NodeData(pointer=child_pointer(data.pointer, key), key=key, value=None, kind=GHOST, depth=data.depth + 1)
             self.by_pointer[ghost.pointer] = node.add_leaf(Text(""), ghost)
             added += 1
         data.loaded = True
@@ -170,18 +171,16 @@ class PayloadTree(Tree[NodeData]):
         """Collapse to the top-level keys."""
         self._collapse_quietly()
         if self.root.allow_expand:
-            self.root._expanded = True
-        self._invalidate()
+            private.set_expanded_quietly(self.root, True)
+        private.invalidate(self)
 
     def _collapse_quietly(self) -> None:
         # TreeNode.collapse_all() posts one message per node: thousands for a big payload.
-        # Expanded state is flipped directly and the tree invalidated once.
+        # Expanded state is flipped quietly and the tree invalidated once.
         stack = [self.root]
         while stack:
             node = stack.pop()
-            if node._expanded:
-                node._expanded = False
-                node._updates += 1
+            if private.set_expanded_quietly(node, False):
                 stack.extend(node.children)
 
     def _expand_bfs(self, wanted: Any) -> None:
@@ -198,13 +197,12 @@ class PayloadTree(Tree[NodeData]):
                     frontier = []
                     break
                 created += self.load(node)
-                # Set directly, as in _collapse_quietly: no NodeExpanded message per node.
-                node._expanded = True
-                node._updates += 1
+                # Quietly, as in _collapse_quietly: no NodeExpanded message per node.
+                private.set_expanded_quietly(node, True)
                 following.extend(node.children)
             else:
                 frontier = following
-        self._invalidate()
+        private.invalidate(self)
 
     def reveal(self, pointer: str, *, move: bool = True) -> Optional[TreeNode[NodeData]]:
         """Expand the path to ``pointer`` (loading pages as needed) and optionally move the cursor
@@ -236,14 +234,14 @@ class PayloadTree(Tree[NodeData]):
 
     def focus_node(self, node: TreeNode[NodeData]) -> None:
         """Put the cursor on ``node`` and scroll it into view."""
-        self._tree_lines  # noqa: B018 - builds the line index so node.line is current
+        private.build_lines(self)  # so node.line is current
         self.move_cursor(node, animate=False)
         self.scroll_to_node(node, animate=False)
 
     def set_matches(self, matches: list[str], current: Optional[str]) -> None:
         self.matches = set(matches)
         self.current_match = current
-        self._invalidate()
+        private.invalidate(self)
 
     # ------------------------------------------------------------------ search filter
 
@@ -264,13 +262,13 @@ class PayloadTree(Tree[NodeData]):
         for pointer in matches:
             self._add_path(pointer)
         if not matches:
-            root.add_leaf(Text(""), NodeData("", None, "no node matches the search", kind=NOTE, depth=1))
+            root.add_leaf(Text(""), NodeData(pointer="", key=None, value="no node matches the search", kind=NOTE, depth=1))
         elif cut:
             note = f"… the search stopped at {SEARCH_LIMIT:,} matches: type more to narrow it"
-            root.add_leaf(Text(""), NodeData("", None, note, kind=NOTE, depth=1))
+            root.add_leaf(Text(""), NodeData(pointer="", key=None, value=note, kind=NOTE, depth=1))
         root.allow_expand = True
-        root._expanded = True
-        self._invalidate()
+        private.set_expanded_quietly(root, True)
+        private.invalidate(self)
         self.cursor_line = 0
 
     def _add_path(self, pointer: str) -> Optional[TreeNode[NodeData]]:
@@ -292,21 +290,19 @@ class PayloadTree(Tree[NodeData]):
             if found is None:
                 key: str | int = token
                 if isinstance(parent_value, dict) and token in parent_value:
-                    child = NodeData(current, token, parent_value[token], depth=data.depth + 1)
+                    child = NodeData(pointer=current, key=token, value=parent_value[token], depth=data.depth + 1)
                 elif isinstance(parent_value, list) and token.isdigit() and int(token) < len(parent_value):
                     key = int(token)
-                    child = NodeData(current, key, parent_value[key], depth=data.depth + 1)
+                    child = NodeData(pointer=current, key=key, value=parent_value[key], depth=data.depth + 1)
                 elif n == len(tokens) - 1 and token in self.index.ghosts.get(data.pointer, ()):
-                    child = NodeData(current, token, None, kind=GHOST, depth=data.depth + 1)
+                    child = NodeData(pointer=current, key=token, value=None, kind=GHOST, depth=data.depth + 1)
                 else:
                     return None
                 # The parent shows only the filtered children; opening it must not add the rest.
                 data.loaded = True
                 found = node.add(Text(""), child, allow_expand=child.is_container)
                 self.by_pointer[current] = found
-            if not node._expanded:
-                node._expanded = True
-                node._updates += 1
+            private.set_expanded_quietly(node, True)
             node = found
         return node
 
@@ -331,9 +327,8 @@ class PayloadTree(Tree[NodeData]):
                 if node is None:
                     continue
             self.load(node)
-            node._expanded = True
-            node._updates += 1
-        self._invalidate()
+            private.set_expanded_quietly(node, True)
+        private.invalidate(self)
         self.focus_node(self.reveal(pointer, move=False) or self.root)
 
     def _expanded_pointers(self) -> list[str]:
@@ -365,7 +360,7 @@ class PayloadTree(Tree[NodeData]):
                 shown=len(node.children) if self.filtered and data.loaded and node.is_expanded else None,
             )
         label.stylize(style)
-        if node._allow_expand:
+        if node.allow_expand:
             prefix = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE, base_style + Style(dim=True))
         else:
             prefix = ("", base_style)
@@ -391,7 +386,7 @@ class PayloadTree(Tree[NodeData]):
     @on(Tree.NodeExpanded)
     def _load_on_expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
         if self.load(event.node):
-            self._invalidate()
+            private.invalidate(self)
 
     @on(Tree.NodeSelected)
     def _load_more_on_select(self, event: Tree.NodeSelected[NodeData]) -> None:
@@ -403,7 +398,7 @@ class PayloadTree(Tree[NodeData]):
                 return
             start = parent.data.next_index
             self.load_more(event.node)
-            self._invalidate()
+            private.invalidate(self)
             self.focus_node(parent.children[start])
 
     def action_collapse_or_parent(self) -> None:

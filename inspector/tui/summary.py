@@ -28,7 +28,7 @@ def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
     if not analysis.readable:
         out.append("unreadable", style="bold red")
     else:
-        out.append(FORM_LABELS.get(analysis.form, analysis.form))
+        out.append(FORM_LABELS[analysis.form])
         out.append(" · ")
         out.append(visible(analysis.event_type or "unknown event type"), style="bold")
     out.append(" · ")

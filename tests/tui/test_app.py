@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from inspector.engine.analyze import Engine
+from inspector.tui import _textual_private as private
 from inspector.tui.app import InspectorApp, create_app
 from inspector.tui.event_list import entry_row
 from inspector.tui.nodes import GHOST, MORE
@@ -257,7 +258,7 @@ async def test_copy_value_paths_payload_and_report(engine: Engine, copied: list[
         await pilot.press("R")
         assert "missing required field customer_id" in copied[-1]
         await pilot.pause()
-        titles = [n.title for n in app._notifications]
+        titles = [n.title for n in private.notifications(app)]
         assert "Copied value (7 characters)" in titles and "Copied issue report" in " ".join(titles)
 
 
@@ -478,4 +479,4 @@ async def test_a_huge_value_skips_the_terminal_clipboard(engine: Engine, copied:
         assert copied[-1] == "x" * (OSC52_LIMIT + 1)
         assert app.clipboard == ""  # no OSC 52 sequence of a megabyte went to the terminal
         await pilot.pause()
-        assert any("system clipboard only" in (n.title or "") for n in app._notifications)
+        assert any("system clipboard only" in (n.title or "") for n in private.notifications(app))

@@ -6,6 +6,7 @@ import pytest
 
 from inspector.engine.analyze import Engine
 from inspector.engine.textsafe import visible
+from inspector.tui import _textual_private as private
 from inspector.tui.app import create_app
 
 from .conftest import cursor_pointer, details_text, loaded, make_entry, sample, until
@@ -46,7 +47,7 @@ async def test_hostile_key_and_value_show_literally(engine: Engine, text: str, c
         await pilot.press("y")
         await pilot.pause()
         assert app.is_running and copied[-1] == text
-        toast = app._notifications
+        toast = private.notifications(app)
         assert all("\x1b" not in n.message and "\u202e" not in n.message for n in toast)
 
 

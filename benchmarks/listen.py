@@ -148,7 +148,7 @@ async def tui_lag(rate: int, seconds: float, db: str) -> None:
     lags: list[float] = []
     total = int(rate * seconds)
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.listen_url is None:
+        while app.main_screen.listen_url is None:
             await pilot.pause(0.01)
         stop_probe = False
 
@@ -160,16 +160,16 @@ async def tui_lag(rate: int, seconds: float, db: str) -> None:
 
         probe_task = asyncio.create_task(probe())
         client = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--drive-rate", app.listen_url, str(rate), str(seconds),
+            sys.executable, __file__, "--drive-rate", app.main_screen.listen_url, str(rate), str(seconds),
             stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, _ = await client.communicate()
         achieved = out.decode().strip()
         for _ in range(200):
-            if len(app.event_list.entries) >= total:
+            if len(app.main_screen.event_list.entries) >= total:
                 break
             await pilot.pause(0.05)
-        shown = len(app.event_list.entries)
+        shown = len(app.main_screen.event_list.entries)
         stop_probe = True
         await probe_task
     print(

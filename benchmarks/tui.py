@@ -22,9 +22,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from textual.message import Message  # noqa: E402
+
 from inspector.engine.inputs import make_engine  # noqa: E402
 from inspector.tui import _textual_private as private  # noqa: E402
 from inspector.tui.app import create_app  # noqa: E402
+from inspector.tui.messages import FirstTreePainted, PayloadsLoaded, RetriesFound  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 
@@ -80,30 +83,45 @@ def time_loads(path: Path) -> float:
 async def time_app(path: Path, expand_all: bool = False) -> dict[str, float]:
     engine = make_engine(None)  # built before the clock starts, as the CLI does before the app
     app = create_app(engine=engine, paths=[str(path)])
+    screen = app.main_screen
     result: dict[str, float] = {}
+    stamps: dict[str, float] = {}
+
+    def on_message(message: Message) -> None:
+        # Stamped when the UI dispatches the message (polling from here would add the loader's
+        # competition for the GIL to the figures).
+        if isinstance(message, FirstTreePainted):
+            stamp = "first_paint"
+            stamps.setdefault("listed_at_first_paint", len(screen.event_list.entries))
+        elif isinstance(message, PayloadsLoaded) and message.done:
+            stamp = "all_listed"
+        elif isinstance(message, RetriesFound) and message.done:
+            stamp = "retries_found"
+        else:
+            return
+        stamps.setdefault(stamp, time.perf_counter())
+
     start = time.perf_counter()
-    async with app.run_test(size=(160, 48)) as pilot:
-        while app.first_painted_at is None:
+    async with app.run_test(size=(160, 48), message_hook=on_message) as pilot:
+        while "first_paint" not in stamps:
             await pilot.pause(0.005)
-        # Recorded by the app after the refresh that drew the first tree (polling from here
-        # would add the loader's competition for the GIL to the figure).
-        result["first_paint"] = app.first_painted_at - start
-        result["listed_at_first_paint"] = len(app.event_list.entries)
-        while app.loading:
+        result["first_paint"] = stamps["first_paint"] - start
+        result["listed_at_first_paint"] = stamps["listed_at_first_paint"]
+        while screen.loading_files:
             await pilot.pause(0.02)
-        result["all_listed"] = (app.loaded_at or time.perf_counter()) - start
-        result["events"] = len(app.event_list.entries)
-        while app.finding_retries:
+        result["all_listed"] = stamps.get("all_listed", time.perf_counter()) - start
+        result["events"] = len(screen.event_list.entries)
+        while screen.finding_retries:
             await pilot.pause(0.02)
-        result["retries_found"] = (app.retries_found_at or time.perf_counter()) - start
-        result["retries"] = len(app.event_list.retries)
+        result["retries_found"] = stamps.get("retries_found", time.perf_counter()) - start
+        result["retries"] = len(screen.event_list.retries)
         if expand_all:
             await pilot.pause()
             t = time.perf_counter()
             await pilot.press("e")
             await pilot.pause()
             result["expand_all"] = time.perf_counter() - t
-            result["tree_nodes"] = private.node_count(app.tree)
+            result["tree_nodes"] = private.node_count(screen.payload_tree)
             t = time.perf_counter()
             await pilot.press("G")
             await pilot.pause()

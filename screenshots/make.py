@@ -29,7 +29,8 @@ Step = Callable[[Pilot[Any]], Awaitable[None]]
 async def _ready(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, InspectorApp)
-    while app.loading or app.finding_retries or (app.paths and app.current is None):
+    screen = app.main_screen
+    while screen.loading_files or screen.finding_retries or (screen.paths and screen.current is None):
         await pilot.pause(0.02)
     await pilot.pause()
 
@@ -45,8 +46,8 @@ def _reveal(pointer: str) -> Step:
     async def step(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, InspectorApp)
-        app.tree.reveal(pointer)
-        app.tree.focus()
+        app.main_screen.payload_tree.reveal(pointer)
+        app.main_screen.payload_tree.focus()
 
     return step
 
@@ -93,19 +94,19 @@ async def shoot_listen() -> Path:
         listener = Listener(engine=engine, db=str(Path(tmp) / "captures.sqlite3"), port=0, secret=secret)
         app = create_app(engine=engine, listener=listener)
         async with app.run_test(size=SIZE) as pilot:
-            while app.listen_url is None:
+            while app.main_screen.listen_url is None:
                 await pilot.pause(0.02)
             valid = (SAMPLES / "holder-assignment-created.envelope.json").read_bytes()
             invalid = (SAMPLES / "invalid-enum-values.envelope.json").read_bytes()
             async with aiohttp.ClientSession() as session:
                 for body, key in ((valid, secret), (valid, "not-the-secret"), (invalid, secret)):
                     headers = {HEADER: sign(body, key), "Content-Type": "application/json"}
-                    async with session.post(app.listen_url, data=body, headers=headers) as response:
+                    async with session.post(app.main_screen.listen_url, data=body, headers=headers) as response:
                         await response.read()
-            while len(app.event_list.entries) < 3:
+            while len(app.main_screen.event_list.entries) < 3:
                 await pilot.pause(0.02)
             await pilot.pause(0.2)
-            app.event_list.focus()
+            app.main_screen.event_list.focus()
             await pilot.press("k")
             await pilot.pause()
             svg = OUT / "listen.svg"

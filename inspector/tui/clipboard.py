@@ -1,4 +1,5 @@
-"""The one way the inspector copies: OSC 52 through Textual, plus pyperclip.
+"""The one way the inspector copies: OSC 52 through Textual, plus pyperclip; and what each copy
+key takes from the entry shown and the node under the cursor.
 
 OSC 52 reaches the clipboard of the terminal the user sits at, even over SSH, but some
 terminals ignore it; pyperclip covers a local desktop. Either may fail silently, so both run.
@@ -6,11 +7,16 @@ terminals ignore it; pyperclip covers a local desktop. Either may fail silently,
 
 from __future__ import annotations
 
-from typing import Callable
+import json
+from typing import Any, Callable, Optional
 
 from textual.app import App
 
+from inspector.engine.pointer import pointer_to_jq
+from inspector.engine.report import text_report
 from inspector.engine.textsafe import visible
+from inspector.listen.capture import Entry
+from inspector.tui.nodes import VALUE, NodeData
 
 PREVIEW = 60
 
@@ -32,7 +38,7 @@ system_copy: Callable[[str], None] = _pyperclip_copy
 """Replaced in tests so they never touch the machine's clipboard."""
 
 
-def copy(app: App[object], text: str, what: str) -> None:
+def copy(app: App[Any], text: str, what: str) -> None:
     """Copy ``text`` and say so in a toast that shows it escaped (a payload value may hold
     control characters; the toast is never markup)."""
     title = f"Copied {what} ({len(text):,} characters)"
@@ -45,3 +51,38 @@ def copy(app: App[object], text: str, what: str) -> None:
     if len(preview) > PREVIEW:
         preview = preview[: PREVIEW - 1] + "…"
     app.notify(preview, title=title, markup=False, timeout=3)
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def copy_value(app: App[Any], entry: Optional[Entry], data: Optional[NodeData]) -> None:
+    """The node's value: a string as it is, anything else as pretty JSON."""
+    if data is None or data.kind != VALUE or entry is None or not entry.analysis.readable:
+        app.notify("Nothing to copy here", timeout=2)
+        return
+    value = data.value
+    copy(app, value if isinstance(value, str) else _pretty(value), "value")
+
+
+def copy_pointer(app: App[Any], data: Optional[NodeData]) -> None:
+    if data is not None:
+        copy(app, data.pointer, "JSON Pointer")
+
+
+def copy_jq(app: App[Any], entry: Optional[Entry], data: Optional[NodeData]) -> None:
+    if data is not None and entry is not None:
+        copy(app, pointer_to_jq(data.pointer, entry.analysis.payload), "jq path")
+
+
+def copy_payload(app: App[Any], entry: Optional[Entry]) -> None:
+    if entry is None or not entry.analysis.readable:
+        app.notify("No payload to copy", timeout=2)
+        return
+    copy(app, _pretty(entry.analysis.payload), "payload")
+
+
+def copy_report(app: App[Any], entry: Optional[Entry]) -> None:
+    if entry is not None:
+        copy(app, text_report([entry.analysis]), "issue report")

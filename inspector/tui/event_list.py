@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inspector.engine.textsafe import visible
 from inspector.listen.capture import Entry
+from inspector.tui.messages import EntryHighlighted, EntryOpened
 from inspector.tui.nodes import ERROR_ICON, WARNING_ICON
 
 
@@ -95,21 +95,6 @@ class EventList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=False)
 
-    class EntryHighlighted(Message):
-        """The cursor moved onto an entry: show its tree."""
-
-        def __init__(self, entry: Entry, index: int) -> None:
-            super().__init__()
-            self.entry = entry
-            self.index = index
-
-    class EntryOpened(Message):
-        """Enter on an entry: the user wants to read it (focus the tree)."""
-
-        def __init__(self, entry: Entry) -> None:
-            super().__init__()
-            self.entry = entry
-
     def __init__(self, *, id: Optional[str] = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []
@@ -175,7 +160,7 @@ class EventList(ScrollView, can_focus=True):
     def _announce(self) -> None:
         entry = self.current
         if entry is not None:
-            self.post_message(self.EntryHighlighted(entry, self.cursor))
+            self.post_message(EntryHighlighted(entry, self.cursor))
 
     def _scroll_cursor_visible(self) -> None:
         height = max(1, self.scrollable_content_region.height)
@@ -200,7 +185,7 @@ class EventList(ScrollView, can_focus=True):
     def action_open(self) -> None:
         entry = self.current
         if entry is not None:
-            self.post_message(self.EntryOpened(entry))
+            self.post_message(EntryOpened(entry))
 
     def on_click(self, event: Click) -> None:
         index = self.scroll_offset.y + event.y

@@ -1,15 +1,16 @@
-"""The issues pane: every issue of the payload in tree order; choosing one jumps to its node."""
+"""The issues pane: every issue of the payload in tree order; choosing one jumps to its node, and
+``n``/``N`` walk through them (the pane keeps which one is current)."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from inspector.engine.issues import Issue
 from inspector.tui.details import issue_line
+from inspector.tui.messages import IssueChosen
 
 
 class IssuesPane(OptionList):
@@ -23,30 +24,35 @@ class IssuesPane(OptionList):
     }
     """
 
-    class IssueChosen(Message):
-        """The user picked an issue: show its node."""
-
-        def __init__(self, issue: Issue, index: int) -> None:
-            super().__init__()
-            self.issue = issue
-            self.index = index
-
     def __init__(self, *, id: Optional[str] = None) -> None:
         super().__init__(id=id, markup=False)
         self.issues: list[Issue] = []
+        self.position = -1
+        """The issue ``n``/``N`` last went to (-1: none yet)."""
 
     def show(self, issues: list[Issue]) -> None:
         self.issues = issues
+        self.position = -1
         self.clear_options()
         self.add_options([Option(issue_line(i, with_pointer=True)) for i in issues])
         self.border_subtitle = f"{len(issues)}"
 
-    def mark(self, index: int) -> None:
-        """Highlight issue ``index`` without posting IssueChosen (n/N moved there)."""
-        if 0 <= index < len(self.issues):
-            self.highlighted = index
+    def go_to(self, index: int) -> Optional[Issue]:
+        """Make issue ``index`` (wrapping around) the current one and highlight it, without
+        posting ``IssueChosen``; None when there are no issues."""
+        if not self.issues:
+            return None
+        self.position = index % len(self.issues)
+        self.highlighted = self.position
+        return self.issues[self.position]
+
+    def step(self, step: int) -> Optional[Issue]:
+        """The issue ``step`` on from the current one; before any, ``N`` goes to the last."""
+        if self.position < 0 and step < 0:
+            return self.go_to(-1)
+        return self.go_to(self.position + step)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if 0 <= event.option_index < len(self.issues):
-            self.post_message(self.IssueChosen(self.issues[event.option_index], event.option_index))
+            self.post_message(IssueChosen(self.issues[event.option_index], event.option_index))

@@ -7,7 +7,7 @@ rebuilt with only the matches and the path to each, and rebuilt whole when the s
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, Iterable, Iterator, Optional
 
 from rich.style import Style
 from rich.text import Text
@@ -31,6 +31,7 @@ from inspector.tui.nodes import (
     child_pointer,
     node_label,
 )
+from inspector.tui.search import SearchState
 
 PAGE = 1000
 """Children added per expansion of a huge container; a "more" node loads the next page."""
@@ -162,6 +163,17 @@ class PayloadTree(Tree[NodeData]):
         self._collapse_quietly()
         self._expand_bfs(lambda depth: depth < level)
 
+    def open_to_level(self, level: int) -> None:
+        """``expand_to_level`` with the cursor kept on its node when that is still shown, else
+        on its nearest shown ancestor."""
+        data = self.cursor_data
+        pointer = data.pointer if data is not None else ""
+        self.expand_to_level(level)
+        node = self.by_pointer.get(pointer)
+        while node is not None and node.parent is not None and not all(a.is_expanded for a in _ancestors(node)):
+            node = node.parent
+        self.focus_node(node or self.root)
+
     def expand_everything(self) -> None:
         """Expand every node, within ``EXPAND_BUDGET`` new nodes."""
         self.budget_hit = False
@@ -238,12 +250,35 @@ class PayloadTree(Tree[NodeData]):
         self.move_cursor(node, animate=False)
         self.scroll_to_node(node, animate=False)
 
-    def set_matches(self, matches: list[str], current: Optional[str]) -> None:
+    @property
+    def cursor_data(self) -> Optional[NodeData]:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def set_matches(self, matches: Iterable[str], current: Optional[str]) -> None:
         self.matches = set(matches)
         self.current_match = current
         private.invalidate(self)
 
-    # ------------------------------------------------------------------ search filter
+    # ------------------------------------------------------------------ search
+
+    def show_search(self, search: SearchState) -> None:
+        """Filter to ``search``'s matches, the cursor on its current one; with no search active,
+        the whole tree again."""
+        if not search.active:
+            self.unfilter()
+            self.set_matches((), None)
+            return
+        self.filter(list(search.matches), cut=search.cut)
+        self.show_match(search)
+
+    def show_match(self, search: SearchState) -> None:
+        """Mark ``search``'s matches and move to its current one."""
+        self.set_matches(search.matches, search.current)
+        if search.current is not None:
+            self.reveal(search.current)
+
+    # ------------------------------------------------------------------ the filter a search shows
 
     def filter(self, matches: list[str], *, cut: bool = False) -> None:
         """Show only ``matches`` (in tree order) and the path from the root to each. Ancestors
@@ -419,3 +454,10 @@ class PayloadTree(Tree[NodeData]):
             node.expand()
         elif node.children:
             self.focus_node(node.children[0])
+
+
+def _ancestors(node: TreeNode[NodeData]) -> Iterator[TreeNode[NodeData]]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent

@@ -1,21 +1,30 @@
-"""The replay dialog: where to re-send a captured request, and optionally an edited body."""
+"""Replay of a captured request: the dialog (where to re-send it, and optionally an edited
+body), and what the app shows of the answer."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Optional
+from dataclasses import dataclass
+from typing import Any, ClassVar, Optional
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
+from inspector.engine.analyze import Engine
 from inspector.engine.textsafe import visible
-from inspector.listen.capture import Capture
+from inspector.listen.capture import Capture, Entry
 
-ReplayRequest = tuple[Optional[str], Optional[bytes]]
-"""(target URL or None for the forward URL, new body or None for the captured one)."""
+
+@dataclass(frozen=True, kw_only=True)
+class ReplayRequest:
+    """What the dialog asks for: ``url`` None for the forward URL, ``body`` None for the
+    captured one."""
+
+    url: Optional[str]
+    body: Optional[bytes]
 
 
 class ReplayScreen(ModalScreen[Optional[ReplayRequest]]):
@@ -50,6 +59,7 @@ class ReplayScreen(ModalScreen[Optional[ReplayRequest]]):
         super().__init__()
         self.capture = capture
         self.forward_url = forward_url or capture.forward_url or ""
+        self.original: Optional[str]
         try:
             self.original = capture.body.decode("utf-8")
         except UnicodeDecodeError:
@@ -82,7 +92,22 @@ class ReplayScreen(ModalScreen[Optional[ReplayRequest]]):
             text = self.query_one("#replay-body", TextArea).text
             if text != self.original:
                 body = text.encode("utf-8")
-        self.dismiss((url, body))
+        self.dismiss(ReplayRequest(url=url, body=body))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def replay_entries(engine: Engine, capture: Capture, result: Capture) -> list[Entry]:
+    """The replay as a new row (what was sent, with the answer); the captured request it came
+    from stays as received."""
+    analyses = engine.analyze_bytes(result.body, source=f"replay of #{capture.id}")
+    return [Entry(a, capture=result) for a in analyses[:1]]
+
+
+def announce(app: App[Any], result: Capture, request: ReplayRequest) -> None:
+    """A toast with where the replay went and what came back (never markup: URLs are input)."""
+    if result.forward_error:
+        app.notify(result.forward_error, title="Replay failed", severity="error", markup=False)
+    else:
+        app.notify(f"{result.forward_url or request.url or ''} → {result.forward_status}", title="Replayed", markup=False)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Input
+
+from inspector.tui.messages import SearchCleared
 
 
 class SearchBar(Input):
-    """Filters the tree by key, value or path as the user types; escape clears it."""
+    """Filters the tree by key, value or path as the user types; escape clears it. Hidden until
+    ``open``; ``close`` empties and hides it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_search", "Clear search", show=True),
@@ -26,11 +28,17 @@ class SearchBar(Input):
     }
     """
 
-    class Cleared(Message):
-        """Escape in the search bar: drop the search."""
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="search keys, values, paths  (enter: back to tree, n/N: next/previous)", id=id)
 
+    def open(self) -> None:
+        self.add_class("-active")
+        self.focus()
+
+    def close(self) -> None:
+        with self.prevent(Input.Changed):
+            self.value = ""
+        self.remove_class("-active")
+
     def action_clear_search(self) -> None:
-        self.post_message(self.Cleared())
+        self.post_message(SearchCleared())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
 from inspector.engine.textsafe import visible
@@ -33,7 +34,8 @@ def status_text(url: Optional[str], requests: int, with_errors: int, secret_set:
 
 
 class StatusBar(Static):
-    """Shown only when the app runs with a listener."""
+    """Shown only when the app runs with a listener (class ``-listening``). ``url`` and ``error``
+    are bound to the main screen's listener state; ``counts`` is (requests, with errors)."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -46,3 +48,24 @@ class StatusBar(Static):
         display: block;
     }
     """
+
+    url: var[Optional[str]] = var(None)
+    error: var[str] = var("")
+    counts: var[tuple[int, int]] = var((0, 0))
+
+    def __init__(self, *, secret_set: bool = False, id: Optional[str] = None) -> None:
+        super().__init__(id=id)
+        self.secret_set = secret_set
+
+    def _show(self) -> None:
+        requests, with_errors = self.counts
+        self.update(status_text(self.url, requests, with_errors, self.secret_set, self.error))
+
+    def watch_url(self) -> None:
+        self._show()
+
+    def watch_error(self) -> None:
+        self._show()
+
+    def watch_counts(self) -> None:
+        self._show()

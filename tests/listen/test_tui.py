@@ -31,19 +31,19 @@ async def test_a_posted_webhook_appears_in_the_app_without_taking_focus(engine: 
     app = app_module.create_app(engine=engine, listener=listener)
     body = sample("holder-assignment-created.envelope.json")
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.listen_url is not None)
-        assert app.listen_url == listener.url
+        await until(pilot, lambda: app.main_screen.listen_url is not None)
+        assert app.main_screen.listen_url == listener.url
         async with aiohttp.ClientSession() as http:
             async with http.post(listener.url, data=body, headers={HEADER: sign(body, SECRET)}) as resp:
                 assert resp.status == 200
-            await until(pilot, lambda: len(app.event_list.entries) == 1)
+            await until(pilot, lambda: len(app.main_screen.event_list.entries) == 1)
             focused = app.focused
             async with http.post(listener.url, data=body) as resp:
                 assert resp.status == 200
-            await until(pilot, lambda: len(app.event_list.entries) == 2)
+            await until(pilot, lambda: len(app.main_screen.event_list.entries) == 2)
         await pilot.pause()
         assert app.focused is focused
-        newest = app.event_list.entries[0]
+        newest = app.main_screen.event_list.entries[0]
         assert newest.capture is not None and newest.capture.id == 2
         assert newest.retry_of == 1 and newest.capture.signature == "missing"
     assert not listener.serving  # the app stopped the server on exit

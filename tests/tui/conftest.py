@@ -60,11 +60,11 @@ async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float
 async def loaded(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, InspectorApp)
-    await until(pilot, lambda: not app.loading and app.current is not None)
+    await until(pilot, lambda: not app.main_screen.loading_files and app.main_screen.current is not None)
 
 
 def cursor_pointer(app: InspectorApp) -> Optional[str]:
-    node = app.tree.cursor_node
+    node = app.main_screen.payload_tree.cursor_node
     return node.data.pointer if node is not None and node.data is not None else None
 
 

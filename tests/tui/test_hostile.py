@@ -27,13 +27,13 @@ async def test_hostile_key_and_value_show_literally(engine: Engine, text: str, c
     payload = {"customer": {text: text, "list": [text]}, text: {"inner": 1}}
     app = create_app(engine=engine, entries=[make_entry(engine, payload)])
     async with app.run_test(size=(160, 40)) as pilot:
-        await until(pilot, lambda: app.current is not None)
+        await until(pilot, lambda: app.main_screen.current is not None)
         await pilot.press("e")
         shown = visible(text)
-        node = app.tree.reveal("/customer/" + text.replace("~", "~0").replace("/", "~1"))
+        node = app.main_screen.payload_tree.reveal("/customer/" + text.replace("~", "~0").replace("/", "~1"))
         assert node is not None
         await pilot.pause()
-        label = app.tree.render_label(node, app.tree.rich_style, app.tree.rich_style).plain
+        label = app.main_screen.payload_tree.render_label(node, app.main_screen.payload_tree.rich_style, app.main_screen.payload_tree.rich_style).plain
         assert shown[:40] in label
         assert "\x1b" not in label and "\u202e" not in label and "\x07" not in label
         details = details_text(app)
@@ -43,7 +43,7 @@ async def test_hostile_key_and_value_show_literally(engine: Engine, text: str, c
         if text.startswith("[") and len(text) < 40:
             assert text in screen.replace("&#160;", " ")  # markup shown as written
         # Clicking the node runs no action hidden in it.
-        await pilot.click("#tree", offset=(4, node.line - app.tree.scroll_offset.y + 1))
+        await pilot.click("#tree", offset=(4, node.line - app.main_screen.payload_tree.scroll_offset.y + 1))
         await pilot.press("y")
         await pilot.pause()
         assert app.is_running and copied[-1] == text

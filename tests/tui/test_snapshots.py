@@ -37,7 +37,7 @@ def test_details_of_a_described_field(snap_compare: Any, engine: Engine) -> None
         await loaded(pilot)
         app = pilot.app
         assert isinstance(app, InspectorApp)
-        app.tree.reveal("/data/voucher/discount/type")
+        app.main_screen.payload_tree.reveal("/data/voucher/discount/type")
         await pilot.pause()
 
     app = create_app(engine=engine, paths=[sample("holder-assignment-created.envelope.json")])
@@ -58,7 +58,7 @@ def test_many_event_list(snap_compare: Any, engine: Engine) -> None:
         await loaded(pilot)
         app = pilot.app
         assert isinstance(app, InspectorApp)
-        await until(pilot, lambda: not app.finding_retries)
+        await until(pilot, lambda: not app.main_screen.finding_retries)
         await pilot.press("j", "j", "j")
 
     app = create_app(engine=engine, paths=[sample("events.ndjson")])

@@ -1,0 +1,62 @@
+"""The command palette's entries (ctrl+p): each is an action of the screen it belongs to, so the
+palette and the keys run the same code. A screen offers its commands by having a
+``system_commands()`` method (``CommandSource``); the app adds them to Textual's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Final, Iterable, Iterator, Protocol, runtime_checkable
+
+from textual.app import SystemCommand
+from textual.widget import Widget
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaletteCommand:
+    """A palette entry: ``action`` is a Textual action string run on the screen (``app.`` for
+    the app's)."""
+
+    title: str
+    help: str
+    action: str
+
+
+@runtime_checkable
+class CommandSource(Protocol):
+    """A screen with palette commands of its own."""
+
+    def system_commands(self) -> Iterable[SystemCommand]: ...
+
+
+INSPECTOR: Final[tuple[PaletteCommand, ...]] = (
+    PaletteCommand(title="Search", help="Filter the tree by key, value or path (/)", action="search"),
+    PaletteCommand(title="Next issue or match", help="Jump to the next issue, or the next search match (n)", action="next"),
+    PaletteCommand(title="Previous issue or match", help="Jump to the previous issue or search match (N)", action="previous"),
+    PaletteCommand(title="Expand all", help="Expand every node (e)", action="expand_all"),
+    PaletteCommand(title="Collapse all", help="Collapse to the top-level keys (E)", action="collapse_all"),
+    PaletteCommand(title="Copy value", help="Copy the selected node's value (y)", action="copy_value"),
+    PaletteCommand(title="Copy JSON Pointer", help="Copy the selected node's JSON Pointer (p)", action="copy_pointer"),
+    PaletteCommand(title="Copy jq path", help="Copy the selected node's jq path (P)", action="copy_jq"),
+    PaletteCommand(title="Copy payload", help="Copy the whole payload as pretty JSON (Y)", action="copy_payload"),
+    PaletteCommand(title="Copy issue report", help="Copy the validation report of this payload (R)", action="copy_report"),
+    PaletteCommand(title="Focus event list", help="Move to the list of events", action="app.focus('events')"),
+    PaletteCommand(title="Focus tree", help="Move to the payload tree", action="app.focus('tree')"),
+    PaletteCommand(title="Focus issues", help="Move to the issues pane", action="app.focus('issues')"),
+    *(
+        PaletteCommand(title=f"Expand to level {n}", help=f"Show nodes down to depth {n} ({n})", action=f"expand_level({n})")
+        for n in range(1, 10)
+    ),
+)
+"""The main screen's commands, in palette order."""
+
+LIVE: Final[tuple[PaletteCommand, ...]] = (
+    PaletteCommand(title="Replay request", help="Re-send the selected captured request, re-signed (r)", action="replay"),
+)
+"""Added to the main screen's commands when a listener runs."""
+
+
+def system_commands(node: Widget, commands: Iterable[PaletteCommand]) -> Iterator[SystemCommand]:
+    """``commands`` as Textual's palette entries, each running its action on ``node``."""
+    for command in commands:
+        yield SystemCommand(command.title, command.help, partial(node.run_action, command.action))

@@ -1,0 +1,64 @@
+"""The live listener as the TUI runs it: started by the main screen, its entries posted in
+batches, stopped once (on quit or when the app unmounts, whichever comes first)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from textual.message_pump import MessagePump
+
+from inspector.listen.capture import Capture, Entry
+from inspector.listen.source import LiveSource
+from inspector.tui.messages import EntriesAdded
+
+LIVE_BATCH_SECONDS = 0.05
+"""Live entries received within this long are added to the list together."""
+
+
+class LiveFeed:
+    """Wraps a ``LiveSource`` for one app run."""
+
+    def __init__(self, source: LiveSource) -> None:
+        self.source = source
+        self._target: Optional[MessagePump] = None
+        self._batch: list[Entry] = []
+        self._stopped = False
+
+    @property
+    def secret_set(self) -> bool:
+        return self.source.secret_set
+
+    @property
+    def forward_url(self) -> Optional[str]:
+        return self.source.forward_url
+
+    async def start(self, target: MessagePump) -> str:
+        """Start receiving; entries go to ``target`` as ``EntriesAdded``. Returns the URL to
+        send webhooks to; raises what the listener raised when it cannot start."""
+        self._target = target
+        return await self.source.start(self._received)
+
+    def _received(self, entry: Entry) -> None:
+        # Hundreds of requests a second: gather them and post one batch per LIVE_BATCH_SECONDS,
+        # so the list, the title and the status bar refresh once per batch, not once per request.
+        assert self._target is not None
+        self._batch.append(entry)
+        if len(self._batch) == 1:
+            self._target.set_timer(LIVE_BATCH_SECONDS, self._flush)
+
+    def _flush(self) -> None:
+        batch, self._batch = self._batch, []
+        if batch and self._target is not None:
+            self._target.post_message(EntriesAdded(batch))
+
+    async def replay(self, capture: Capture, *, url: Optional[str], body: Optional[bytes]) -> Capture:
+        return await self.source.replay(capture, url=url, body=body)
+
+    async def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            await self.source.stop()
+        except Exception:  # noqa: BLE001 - quitting must not fail because the server did
+            pass

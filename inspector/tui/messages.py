@@ -1,0 +1,90 @@
+"""Every message the inspector's widgets, screens and workers send each other.
+
+One module, so the flow reads in one place: the loader thread posts ``PayloadsLoaded`` and
+``RetriesFound`` to the main screen; the live feed posts ``EntriesAdded``; widgets post what the
+user chose. Messages that may come in floods and only say "something changed" replace the
+one still queued (``can_replace``), so a burst costs one update.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Optional
+
+from textual.message import Message
+
+from inspector.engine.issues import Issue
+from inspector.listen.capture import Entry
+
+
+@dataclass
+class EntriesAdded(Message, bubble=False):
+    """New entries (live, replayed or stored) to show at the top of the event list."""
+
+    entries: list[Entry]
+
+
+@dataclass
+class PayloadsLoaded(Message, bubble=False):
+    """A batch of entries analysed from the files given; ``done`` on the last one. ``taken``
+    is set by the UI once the batch is on screen: the loader waits for it (see ``loader``)."""
+
+    entries: list[Entry]
+    done: bool
+    taken: Optional[threading.Event] = None
+
+
+@dataclass
+class RetriesFound(Message, bubble=False):
+    """File entries (by key) that repeat an earlier entry's envelope id, with where that first
+    one is (``L3``, a file name); found after the files are listed. ``taken`` as above."""
+
+    retries: dict[str, str]
+    done: bool
+    taken: Optional[threading.Event] = None
+
+
+@dataclass
+class FirstTreePainted(Message, bubble=False):
+    """The refresh that drew the first payload's tree is done (time to first paint ends here)."""
+
+
+@dataclass
+class ListChanged(Message, bubble=False):
+    """The event list gained or lost entries: its title and the status bar are out of date."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ListChanged)
+
+
+@dataclass
+class EntryHighlighted(Message):
+    """The event list's cursor moved onto an entry: show its tree."""
+
+    entry: Entry
+    index: int
+
+    def can_replace(self, message: Message) -> bool:
+        # A held j key: only the entry the cursor ends on needs its tree built.
+        return isinstance(message, EntryHighlighted)
+
+
+@dataclass
+class EntryOpened(Message):
+    """Enter on an entry: the user wants to read it (focus the tree)."""
+
+    entry: Entry
+
+
+@dataclass
+class IssueChosen(Message):
+    """The user picked an issue in the issues pane: show its node."""
+
+    issue: Issue
+    index: int
+
+
+@dataclass
+class SearchCleared(Message):
+    """Escape in the search bar: drop the search."""

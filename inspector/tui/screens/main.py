@@ -1,0 +1,476 @@
+"""The main screen: the event list, the payload tree and its search bar, the details and issues
+panes, the summary line, and the listener's status bar.
+
+It holds what the user is reading (the entry shown, the search, the load and listener state)
+in reactives the widgets follow, and wires the widgets' messages to each other. The work is in
+the modules it calls: ``loader`` (files), ``live`` (the listener), ``search``, ``clipboard``
+(copy keys), ``replay``, ``commands`` (the palette).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Final, Iterator, Literal, Optional, Sequence
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Tree
+from textual.worker import Worker, WorkerState
+
+from inspector.engine.analyze import Engine
+from inspector.engine.issues import Issue
+from inspector.listen.capture import Capture, Entry
+from inspector.tui import clipboard, commands
+from inspector.tui.details import DetailsPane, capture_details, node_details, retry_details
+from inspector.tui.event_list import EventList
+from inspector.tui.issues_pane import IssuesPane
+from inspector.tui.live import LiveFeed
+from inspector.tui.loader import FileLoader, HandOffs
+from inspector.tui.messages import (
+    EntriesAdded,
+    EntryHighlighted,
+    EntryOpened,
+    FirstTreePainted,
+    IssueChosen,
+    ListChanged,
+    PayloadsLoaded,
+    RetriesFound,
+    SearchCleared,
+)
+from inspector.tui.nodes import IssueIndex, NodeData
+from inspector.tui.payload_tree import PayloadTree
+from inspector.tui.replay import ReplayRequest, ReplayScreen, announce, replay_entries
+from inspector.tui.search import NO_SEARCH, SLOW_SEARCH_SECONDS, SearchState, Typing, find
+from inspector.tui.search_bar import SearchBar
+from inspector.tui.status_bar import StatusBar
+from inspector.tui.summary import SummaryLine
+from inspector.tui.welcome import Welcome
+
+Towards = Literal["issue", "match"]
+
+FAILED: Final[dict[str, str]] = {"replay": "Replay failed", "load": "Loading failed"}
+"""Toast titles for this screen's workers that raised, by worker group (a listener that cannot
+start says so in the status bar instead)."""
+
+
+class MainScreen(Screen[None]):
+    """Reads payloads: a tree with the docs' word on every node and what is wrong with it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit"),
+        Binding("slash", "search", "Search"),
+        Binding("escape", "clear_search", "Clear search"),
+        # One key, two meanings: check_action lets through the binding that fits the moment, so
+        # the footer says "match" while a search is active and "issue" otherwise.
+        Binding("n", "next('issue')", "Next issue"),
+        Binding("N", "previous('issue')", "Prev issue"),
+        Binding("n", "next('match')", "Next match"),
+        Binding("N", "previous('match')", "Prev match"),
+        Binding("e", "expand_all", "Expand all"),
+        Binding("E", "collapse_all", "Collapse"),
+        *[Binding(str(n), f"expand_level({n})", f"Expand to level {n}", show=False) for n in range(1, 10)],
+        Binding("y", "copy_value", "Copy value"),
+        Binding("p", "copy_pointer", "Copy pointer", show=False),
+        Binding("P", "copy_jq", "Copy jq path", show=False),
+        Binding("Y", "copy_payload", "Copy payload", show=False),
+        Binding("R", "copy_report", "Copy issue report", show=False),
+        Binding("r", "replay", "Replay", show=False),
+        Binding("f1,question_mark", "app.toggle_keys", "Keys"),
+    ]
+
+    current: var[Optional[Entry]] = var(None, init=False)
+    """The entry shown in the tree, details, issues and summary."""
+    search_state: var[SearchState] = var(NO_SEARCH, init=False, bindings=True)
+    loading_files: var[bool] = var(False, init=False)
+    """True until the file loader has listed every entry."""
+    finding_retries: var[bool] = var(False, init=False)
+    """True until the file loader has checked every entry for retries."""
+    listen_url: var[Optional[str]] = var(None, init=False)
+    listen_error: var[str] = var("", init=False)
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        paths: Sequence[str] = (),
+        event_type: Optional[str] = None,
+        entries: Sequence[Entry] = (),
+        stdin: Optional[bytes] = None,
+        live: Optional[LiveFeed] = None,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.paths = list(paths)
+        self.event_type = event_type
+        self.initial_entries = list(entries)
+        self.stdin = stdin
+        self.live = live
+        self.index = IssueIndex()
+        self.typing = Typing(set_timer=self.set_timer, run=self._run_search)
+        self.hand_offs = HandOffs(self.call_after_refresh)
+        self._first_paint_pending = True
+        self.set_reactive(MainScreen.loading_files, bool(self.paths))
+        self.set_reactive(MainScreen.finding_retries, bool(self.paths))
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Welcome(id="welcome")
+        yield SummaryLine(id="summary")
+        with Horizontal(id="main"):
+            yield EventList(id="events")
+            with Vertical(id="center"):
+                yield PayloadTree(id="tree")
+                yield SearchBar(id="search")
+            with Vertical(id="side"):
+                yield DetailsPane(id="details")
+                yield IssuesPane(id="issues")
+        status = StatusBar(secret_set=self.live is not None and self.live.secret_set, id="status")
+        yield status.data_bind(url=MainScreen.listen_url, error=MainScreen.listen_error)
+        yield Footer()
+
+    @property
+    def payload_tree(self) -> PayloadTree:
+        return self.query_one("#tree", PayloadTree)
+
+    @property
+    def event_list(self) -> EventList:
+        return self.query_one("#events", EventList)
+
+    @property
+    def issues_pane(self) -> IssuesPane:
+        return self.query_one("#issues", IssuesPane)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one("#search", SearchBar)
+
+    def on_mount(self) -> None:
+        self.payload_tree.border_title = "payload"
+        self.query_one("#details").border_title = "details"
+        self.issues_pane.border_title = "issues"
+        self.event_list.border_title = "events"
+        self._set_empty(True)
+        if self.live is not None:
+            self.query_one(StatusBar).add_class("-listening")
+            self.add_class("-multi")  # the event list is where requests will appear
+            self.payload_tree.placeholder = "starting the listener…"
+            self._start_listener()
+        if self.initial_entries:
+            self.add_entries(self.initial_entries, top=False)
+        if self.paths:
+            loader = FileLoader(engine=self.engine, paths=self.paths, event_type=self.event_type, stdin=self.stdin, post=self.post_message)
+            self.run_worker(loader.run, thread=True, exclusive=True, group="load", exit_on_error=False)
+
+    def _set_empty(self, empty: bool) -> None:
+        waiting = empty and (self.loading_files or self.live is not None)
+        self.set_class(empty and not waiting, "-empty")
+        self.set_class(waiting, "-waiting")
+
+    # ------------------------------------------------------------------ entries
+
+    @on(PayloadsLoaded)
+    def _payloads_loaded(self, message: PayloadsLoaded) -> None:
+        self.add_entries(message.entries, top=False)
+        if message.done:
+            self.loading_files = False
+        # The first batch holds the loader until the first tree has been painted.
+        self.hand_offs.taken(message.taken, hold=self.current is None and bool(self.event_list.entries))
+
+    @on(RetriesFound)
+    def _retries_found(self, message: RetriesFound) -> None:
+        self.hand_offs.taken(message.taken)
+        if message.done:
+            self.finding_retries = False
+        if not self.query(EventList):
+            return  # the app is closing
+        self.event_list.mark_retries(message.retries)
+        if self.current is not None and self.current.key in message.retries:
+            self._show_details(self.payload_tree.cursor_data)
+
+    @on(EntriesAdded)
+    def _entries_added(self, message: EntriesAdded) -> None:
+        self.add_entries(message.entries, top=True)
+
+    def add_entries(self, entries: Sequence[Entry], *, top: bool) -> None:
+        """Add entries to the event list: on top (live, newest first) or at the bottom (files)."""
+        events = self.event_list
+        before = len(events.entries)
+        if entries:
+            if top:
+                events.prepend(entries)
+            else:
+                events.append(entries)
+        count = len(events.entries)
+        multi = count > 1 or self.live is not None
+        self.set_class(multi, "-multi")
+        if not before and count:
+            self._set_empty(False)
+            if multi:
+                events.focus()
+            else:
+                self.payload_tree.focus()
+        elif not top and self.loading_files and before == 1 and count > 1:
+            # The first payload of a file showed alone; now that it is a list, start on the list.
+            events.focus()
+        elif not count:
+            self._set_empty(True)
+        self.post_message(ListChanged())
+
+    @on(ListChanged)
+    def _list_changed(self) -> None:
+        self._update_list_title()
+        if self.live is not None:
+            captured = [e for e in self.event_list.entries if e.capture is not None]
+            with_errors = sum(1 for e in captured if e.analysis.errors or not e.analysis.readable)
+            self.query_one(StatusBar).counts = (len(captured), with_errors)
+
+    def watch_loading_files(self) -> None:
+        self._update_list_title()
+
+    def _update_list_title(self) -> None:
+        n = len(self.event_list.entries)
+        self.event_list.border_title = f"events {n:,}" + (" (loading…)" if self.loading_files else "")
+
+    # ------------------------------------------------------------------ listener
+
+    @work(exclusive=True, group="listener", exit_on_error=False)
+    async def _start_listener(self) -> None:
+        """Start the live feed; if it fails, ``_worker_failed`` sets ``listen_error``."""
+        assert self.live is not None
+        self.listen_url = await self.live.start(self)
+
+    def watch_listen_url(self, url: Optional[str]) -> None:
+        self.payload_tree.placeholder = f"waiting for webhooks at {url}  (try: voucherify-inspect send FILE --to URL)"
+        self.payload_tree.refresh()
+
+    def watch_listen_error(self, error: str) -> None:
+        self.payload_tree.placeholder = f"the listener could not start: {error}"
+        self.payload_tree.refresh()
+
+    # ------------------------------------------------------------------ showing an entry
+
+    @on(EntryHighlighted)
+    def _entry_highlighted(self, message: EntryHighlighted) -> None:
+        self.current = message.entry
+
+    @on(EntryOpened)
+    def _entry_opened(self) -> None:
+        self.payload_tree.focus()
+
+    def watch_current(self, entry: Optional[Entry]) -> None:
+        if entry is None:
+            return
+        self.index = IssueIndex.build(entry.analysis)
+        self.typing.slow = False
+        tree = self.payload_tree
+        tree.show(entry.analysis, self.index)
+        self.issues_pane.show(self.index.issues)
+        self.issues_pane.border_title = f"issues {len(self.index.issues)}"
+        if self.search_state.active:
+            self._run_search(self.search_state.query)
+        self._refresh_summary()
+        self._show_details(tree.cursor_data if tree.cursor_node is not None else tree.root.data)
+        if self._first_paint_pending:
+            self._first_paint_pending = False
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        self.hand_offs.release_held()
+        self.post_message(FirstTreePainted())
+
+    def watch_search_state(self) -> None:
+        self._refresh_summary()
+
+    def _refresh_summary(self) -> None:
+        note = self.search_state.note()
+        self.query_one(SummaryLine).show(self.current.analysis if self.current else None, note)
+        # Only digits and fixed words: border titles are markup.
+        self.payload_tree.border_subtitle = note.strip()
+
+    def _show_details(self, data: Optional[NodeData]) -> None:
+        entry = self.current
+        if entry is None:
+            return
+        text = node_details(entry.analysis, self.index, data)
+        if entry.capture is not None:
+            text.append_text(capture_details(entry.capture, entry.retry_of))
+        elif entry.key in self.event_list.retries:
+            text.append_text(retry_details(self.event_list.retries[entry.key]))
+        self.query_one(DetailsPane).show(text)
+
+    @on(Tree.NodeHighlighted)
+    def _node_highlighted(self, message: Tree.NodeHighlighted[NodeData]) -> None:
+        self._show_details(message.node.data)
+
+    # ------------------------------------------------------------------ issues and matches
+
+    @on(IssueChosen)
+    def _issue_chosen(self, message: IssueChosen) -> None:
+        self._go_to_issue(self.issues_pane.go_to(message.index))
+        self.payload_tree.focus()
+
+    def _go_to_issue(self, issue: Optional[Issue]) -> None:
+        if issue is None:
+            return
+        tree = self.payload_tree
+        if tree.filtered and issue.pointer not in tree.by_pointer:
+            # The search hides that node: going to an issue ends the search.
+            self._end_search()
+        if tree.reveal(issue.pointer) is None:
+            tree.focus_node(tree.root)
+        self._show_details(tree.cursor_data)
+
+    def action_next(self, towards: Towards = "issue") -> None:
+        """Next search match while a search is active, else the next issue."""
+        self._step(1)
+
+    def action_previous(self, towards: Towards = "issue") -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        search = self.search_state
+        if search.matches:
+            self.search_state = search.step(step)
+            self.payload_tree.show_match(self.search_state)
+        elif search.active:
+            self.notify("No node matches the search", timeout=2)
+        elif self.index.issues:
+            self._go_to_issue(self.issues_pane.step(step))
+        else:
+            self.notify("No issues in this payload", timeout=2)
+
+    # ------------------------------------------------------------------ expand
+
+    def action_expand_all(self) -> None:
+        tree = self.payload_tree
+        tree.expand_everything()
+        if tree.budget_hit:
+            self.notify("Expanded the first 20,000 nodes; expand the rest node by node", timeout=4)
+
+    def action_collapse_all(self) -> None:
+        tree = self.payload_tree
+        tree.collapse_everything()
+        tree.focus_node(tree.root)
+
+    def action_expand_level(self, level: int) -> None:
+        self.payload_tree.open_to_level(level)
+
+    # ------------------------------------------------------------------ search
+
+    def action_search(self) -> None:
+        self.search_bar.open()
+
+    def action_clear_search(self) -> None:
+        """Escape from anywhere ends an active search (the search bar has its own escape)."""
+        self.search_bar.action_clear_search()
+
+    @on(SearchBar.Changed, "SearchBar")  # Input messages of other inputs (the replay URL) bubble here too
+    def _search_typed(self, message: SearchBar.Changed) -> None:
+        self.typing.typed(message.value)
+
+    @on(SearchBar.Submitted, "SearchBar")
+    def _search_submitted(self) -> None:
+        self.typing.flush()
+        self.payload_tree.focus()
+
+    @on(SearchCleared)
+    def _search_cleared(self) -> None:
+        self._end_search()
+        self.payload_tree.focus()
+
+    def _run_search(self, query: str) -> None:
+        """Filter the tree to the nodes matching ``query`` and put the cursor on the first; an
+        empty query shows the whole tree again."""
+        self.typing.cancel()
+        state, took = find(self.current.analysis if self.current else None, query, self.index.ghosts)
+        self.typing.slow = self.typing.slow or took > SLOW_SEARCH_SECONDS
+        self.search_state = state
+        self.payload_tree.show_search(state)
+        if state.active:
+            self._show_details(self.payload_tree.cursor_data)
+
+    def _end_search(self) -> None:
+        """Close the search bar and give the whole tree back, cursor on the node it was on."""
+        self.typing.cancel()
+        self.search_bar.close()
+        self.search_state = NO_SEARCH
+        self.payload_tree.show_search(NO_SEARCH)
+        self._show_details(self.payload_tree.cursor_data)
+
+    # ------------------------------------------------------------------ copy
+
+    def action_copy_value(self) -> None:
+        clipboard.copy_value(self.app, self.current, self.payload_tree.cursor_data)
+
+    def action_copy_pointer(self) -> None:
+        clipboard.copy_pointer(self.app, self.payload_tree.cursor_data)
+
+    def action_copy_jq(self) -> None:
+        clipboard.copy_jq(self.app, self.current, self.payload_tree.cursor_data)
+
+    def action_copy_payload(self) -> None:
+        clipboard.copy_payload(self.app, self.current)
+
+    def action_copy_report(self) -> None:
+        clipboard.copy_report(self.app, self.current)
+
+    # ------------------------------------------------------------------ replay
+
+    def action_replay(self) -> None:
+        live = self.live
+        if live is None:
+            return
+        entry = self.current
+        if entry is None or entry.capture is None:
+            self.notify("Only a captured request can be replayed", timeout=3)
+            return
+        capture = entry.capture
+
+        def chosen(request: Optional[ReplayRequest]) -> None:
+            if request is not None:
+                self._replay(capture, request)
+
+        self.app.push_screen(ReplayScreen(capture, live.forward_url), chosen)
+
+    @work(group="replay", exit_on_error=False)
+    async def _replay(self, capture: Capture, request: ReplayRequest) -> None:
+        """Send the replay; a failure to send is a toast from ``_worker_failed``."""
+        assert self.live is not None
+        result = await self.live.replay(capture, url=request.url, body=request.body)
+        self.add_entries(replay_entries(self.engine, capture, result), top=True)
+        announce(self.app, result, request)
+
+    # ------------------------------------------------------------------ workers
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place this screen's workers (loader, listener, replay) end up when they
+        raise: never a traceback, never markup."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = (str(error) or type(error).__name__) if error is not None else "unknown error"
+        if event.worker.group == "listener":
+            self.listen_error = text
+        else:
+            self.notify(text, title=FAILED.get(event.worker.group, "Failed"), severity="error", markup=False)
+
+    # ------------------------------------------------------------------ keys and palette
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "replay":
+            return self.live is not None
+        if action == "clear_search":
+            return self.search_state.active
+        if action in ("next", "previous") and parameters:
+            return parameters[0] == ("match" if self.search_state.active else "issue")
+        return True
+
+    def system_commands(self) -> Iterator[SystemCommand]:
+        """This screen's palette entries (``commands.CommandSource``)."""
+        extra = commands.LIVE if self.live is not None else ()
+        yield from commands.system_commands(self, (*commands.INSPECTOR, *extra))

@@ -1,5 +1,6 @@
 """The inspector TUI: a Textual app over the engine's analyses.
 
-Nothing outside this package imports it; ``inspector.cli.open`` builds the app through
-``inspector.tui.app.create_app``, and so do the tests and the listener.
+Nothing below the CLI imports it; ``inspector.cli`` (open, listen, history) builds the app through
+``inspector.tui.app.create_app``, and so do the tests, the screenshots and the benchmarks.
+``app.py`` is wiring; the inspector itself is ``screens/main.py``.
 """

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.actions import parse
 from textual.message import Message
 from textual.widgets import Static
 
 from inspector.engine.analyze import Engine
 from inspector.tui import _textual_private as private
+from inspector.tui import commands
 from inspector.tui.app import InspectorApp, create_app
 from inspector.tui.event_list import entry_row
 from inspector.tui.messages import EntriesAdded, PayloadsLoaded
@@ -357,6 +359,16 @@ async def test_command_palette_reaches_every_action(engine: Engine) -> None:
                        "Copy value", "Copy JSON Pointer", "Copy jq path", "Copy payload", "Copy issue report",
                        "Theme", "Keys"):
             assert wanted in titles
+        # Every entry names an action that exists, and running one does what the keys do.
+        for command in (*commands.INSPECTOR, *commands.LIVE):
+            namespace, name, _ = parse(command.action)
+            target = app if namespace == "app" else app.main_screen
+            assert callable(getattr(target, f"action_{name}", None)), command
+        palette = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        await palette["Expand to level 1"]()
+        await palette["Focus issues"]()
+        await pilot.pause()
+        assert not expanded(app, "/data") and app.focused is app.main_screen.issues_pane
         await pilot.press("f1")
         assert app.screen.query("HelpPanel")
 

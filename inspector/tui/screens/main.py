@@ -368,7 +368,7 @@ class MainScreen(Screen[None]):
         """Escape from anywhere ends an active search (the search bar has its own escape)."""
         self.search_bar.action_clear_search()
 
-    @on(SearchBar.Changed, "SearchBar")  # Input messages of other inputs (the replay URL) bubble here too
+    @on(SearchBar.Changed, "SearchBar")  # not the messages of any other Input on this screen
     def _search_typed(self, message: SearchBar.Changed) -> None:
         self.typing.typed(message.value)
 

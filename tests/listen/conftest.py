@@ -153,3 +153,29 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 CLI = [sys.executable, "-m", "inspector"]
+
+
+@pytest.fixture
+def fake_tunnels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Fake ``cloudflared`` and ``ngrok`` first on PATH; yields the folder where they record
+    their pid and argv. Any fake still running at teardown is killed (a failing test must not
+    leave it behind)."""
+    from .fake_tunnels import recorded, write_fakes
+
+    state = tmp_path / "fake-tunnel-state"
+    state.mkdir()
+    bin_dir = write_fakes(tmp_path)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("FAKE_TUNNEL_DIR", str(state))
+    monkeypatch.setenv("FAKE_TUNNEL_MODE", "ok")
+    yield state
+    import signal
+
+    for name in ("cloudflared", "ngrok"):
+        for what, marker in (("pid", str(bin_dir)), ("grandchild", "time.sleep(60)")):
+            pid = recorded(state, name, what)
+            try:  # only a process that is still one of the fakes, never a reused pid
+                if pid is not None and marker in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
+                    os.kill(int(pid), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass

@@ -38,10 +38,33 @@ class Capture:
     forward_latency_ms: Optional[float] = None
     forward_body: Optional[bytes] = None
     forward_error: Optional[str] = None
+    answer_rule: Optional[str] = None
+    """What chose the answer when the listener did not (``--respond 503``, ``--proxy``); such a
+    request is a delivery like one answered 200. ``http_status`` 0 then means no answer was sent."""
 
     @property
     def size(self) -> int:
         return len(self.body)
+
+    @property
+    def accepted(self) -> bool:
+        """Taken as a webhook delivery (verified, validated), whatever it was answered."""
+        return not self.is_replay and (self.answer_rule is not None or self.http_status == 200)
+
+    @property
+    def answer_text(self) -> str:
+        """The status the sender got, or ``no answer`` (a chosen timeout)."""
+        return "no answer" if self.http_status == 0 else str(self.http_status)
+
+    @property
+    def sender(self) -> Optional[tuple[str, str]]:
+        """(address, header) of the original sender as a tunnel or proxy reports it
+        (``CF-Connecting-IP``, else the first ``X-Forwarded-For`` address); None when none did."""
+        for name in ("CF-Connecting-IP", "X-Forwarded-For"):
+            value = (self.header(name) or "").split(",")[0].strip()
+            if value:
+                return value, name
+        return None
 
     def header(self, name: str) -> Optional[str]:
         lname = name.lower()

@@ -29,6 +29,7 @@ def to_json(row: Stored) -> dict[str, Any]:
         "body": text,
         "size": d.size if d.size is not None else c.size,
         "http_status": c.http_status,
+        "answer_rule": c.answer_rule,
         "signature": c.signature,
         "signature_detail": c.signature_detail,
         "form": d.form,

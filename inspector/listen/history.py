@@ -60,7 +60,7 @@ def rebuild_entries(engine: Engine, stored: Iterable[Stored]) -> list[Entry]:
     for row in stored:
         c = row.capture
         source = f"#{c.id} {c.method} {c.path}"
-        if c.http_status == 200:
+        if c.accepted:
             analyses = engine.analyze_bytes(c.body, source=source)
         else:
             analyses = [rejected(source, rejection(c, row.derived))]

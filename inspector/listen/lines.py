@@ -19,7 +19,7 @@ def format_line(entry: Entry) -> str:
     a = entry.analysis
     assert c is not None
     stamp = time.strftime("%H:%M:%S", time.localtime(c.received_at)) + f".{int(c.received_at * 1000) % 1000:03d}"
-    if c.http_status != 200:
+    if not c.accepted:
         what = a.issues[0].message if a.issues else "rejected"
     elif not a.readable:
         what = "not JSON" if a.issues and a.issues[0].code.startswith("json") else "unreadable"
@@ -29,16 +29,18 @@ def format_line(entry: Entry) -> str:
         stamp,
         f"#{c.id}",
         c.method,
-        str(c.http_status),
+        c.answer_text,
         what,
         f"signature {c.signature}",
     ]
-    if c.http_status == 200:
+    if c.accepted:
         parts.append(f"{a.errors} error{'s' if a.errors != 1 else ''}, {a.warnings} warning{'s' if a.warnings != 1 else ''}")
     if a.line is not None:
         parts.insert(2, f"line {a.line}")
     if entry.retry_of is not None:
         parts.append(f"retry of #{entry.retry_of}")
+    if c.answer_rule:
+        parts.append(f"answered by {c.answer_rule}")
     return visible("  ".join(parts))
 
 

@@ -26,9 +26,11 @@ from inspector.engine.analysis import Analysis
 from inspector.engine.analyze import Engine
 from inspector.listen.capture import Capture, Entry
 from inspector.listen.history import RetryMarker, rejected
+from inspector.listen.respond import HOLD, Answer, Responder, answer_body
 from inspector.listen.signature import HEADER, Verdict, sign, verify
 from inspector.listen.source import OnEntry
 from inspector.listen.store import Derived, Store, StoreError, Writer
+from inspector.listen.tunnel import PublicEndpoint
 
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 FORWARD_BODY_LIMIT = 64 * 1024
@@ -102,6 +104,9 @@ class Listener:
         read_timeout: float = 10.0,
         forward_timeout: float = 10.0,
         max_forwards: int = 16,
+        public: Optional[PublicEndpoint] = None,
+        responder: Optional[Responder] = None,
+        proxy: bool = False,
     ) -> None:
         self.engine = engine
         self.db = db
@@ -110,6 +115,14 @@ class Listener:
         self.path = path if path.startswith("/") else "/" + path
         self.secret = secret or None
         self.forward_to = check_forward_url(forward_to) if forward_to else None
+        if proxy and self.forward_to is None:
+            raise ListenError("--proxy answers with your app's answer: it needs --forward-to URL")
+        self.proxy = proxy
+        self.public = public
+        """Where Voucherify reaches this listener from (``--tunnel``, ``--public-url``)."""
+        self.responder = None if proxy else (responder or Responder())
+        """How deliveries are answered; None with ``--proxy`` (the app answers)."""
+        self.hold = HOLD
         self.max_body = max_body
         self.read_timeout = read_timeout
         self.forward_timeout = forward_timeout
@@ -171,10 +184,15 @@ class Listener:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.forward_timeout))
         self._forward_slots = asyncio.Semaphore(self._max_forwards)
         self.url = listen_url(self.host, port, self.path)
+        if self.public is not None:
+            await self.public.open(self.host, port)
         return self.url
 
     async def stop(self) -> None:
-        """Stop accepting, finish in-flight requests and forwards, close the database."""
+        """Stop the tunnel, stop accepting, finish in-flight requests and forwards, close the
+        database."""
+        if self.public is not None:
+            await self.public.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -240,18 +258,22 @@ class Listener:
         )
         answer = status or 200
         assert self._writer is not None
-        fut = self._writer.submit(lambda store: self._record(store, capture, *self._derive(capture, size), why))
+        fut = self._writer.submit(lambda store: self._accept(store, capture, size, why))
         try:
-            entries = await asyncio.wrap_future(fut)
+            entries, chosen = await asyncio.wrap_future(fut)
         except Exception:  # the request is not stored: say so, and let the sender retry
             capture.http_status = 500
             self._count(500, capture.signature)
             return web.json_response({"ok": False, "error": "capture could not be stored"}, status=500)
-        self._count(answer, capture.signature)
+        if self.proxy and capture.accepted:
+            return await self._answer_by_proxy(entries)
+        self._count(capture.http_status or 0, capture.signature)
         asyncio.get_running_loop().call_soon(self._emit, entries)
+        if capture.accepted and self.forward_to is not None:
+            self._spawn(self._forward(entries))
+        if chosen is not None:
+            return await self._answer_as_chosen(request, capture, chosen)
         if answer == 200:
-            if self.forward_to is not None:
-                self._spawn(self._forward(entries))
             return web.Response(
                 body=json.dumps({"ok": True, "id": capture.id}).encode(), content_type="application/json"
             )
@@ -259,13 +281,69 @@ class Listener:
         headers = {"Allow": "POST"} if answer == 405 else None
         return web.json_response(payload, status=answer, headers=headers)
 
+    def _accept(self, store: Store, capture: Capture, size: int, why: str) -> tuple[list[Entry], Optional[Answer]]:
+        """Analyse, choose the answer, store (in the writer thread); returns the entries and
+        the chosen answer (None: the listener's own, or the app's with ``--proxy``)."""
+        analyses, derived = self._derive(capture, size)
+        chosen: Optional[Answer] = None
+        if capture.accepted and self.proxy:
+            capture.http_status, capture.answer_rule = 0, "--proxy"  # until the app answers
+        elif capture.accepted and self.responder is not None:
+            answer, rule = self.responder.choose(derived.event_type)
+            if rule is not None:
+                capture.http_status, capture.answer_rule, chosen = answer.status or 0, rule, answer
+        return self._record(store, capture, analyses, derived, why), chosen
+
+    async def _answer_as_chosen(self, request: web.Request, capture: Capture, answer: Answer) -> web.StreamResponse:
+        """``--respond``: after the delay, the chosen status and body, or no answer at all."""
+        if answer.delay:
+            await asyncio.sleep(answer.delay)
+        if answer.status is None:
+            # Hold the connection until the sender gives up (or ``hold`` runs out), then
+            # close it unanswered.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.hold
+            while loop.time() < deadline and request.transport is not None and not request.transport.is_closing():
+                await asyncio.sleep(min(0.2, self.hold))
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=504)  # never sent: the connection is closed
+        body, kind = answer_body(answer, capture.id, capture.answer_rule or "")
+        return web.Response(status=answer.status, body=body, content_type=kind)
+
+    async def _answer_by_proxy(self, entries: list[Entry]) -> web.Response:
+        """``--proxy``: relay the stored request to the app and answer with what it answered;
+        502 when it could not be reached."""
+        capture = entries[0].capture
+        assert capture is not None and self.forward_to is not None and self._forward_slots is not None
+        headers = [(k, v) for k, v in capture.headers if k.lower() not in HOP_BY_HOP]
+        async with self._forward_slots:
+            await self._relay(capture, self.forward_to, capture.body, headers)
+        if capture.forward_error is None and capture.forward_status is not None:
+            capture.http_status = capture.forward_status
+            body, kind = answer_body(Answer(status=capture.forward_status, body=capture.forward_body or b""), capture.id, "")
+        else:
+            capture.http_status, capture.answer_rule = 502, "--proxy: your app did not answer"
+            error = f"your app at {self.forward_to} did not answer: {capture.forward_error}"
+            body, kind = json.dumps({"ok": False, "id": capture.id, "error": error}).encode(), "application/json"
+        if self._writer is not None:
+            job = lambda store: (store.update_forward(capture), store.update_answer(capture))  # noqa: E731
+            try:
+                await asyncio.wrap_future(self._writer.submit(job))
+            except Exception:
+                pass  # the capture itself is stored; only its answer is not recorded
+        self._count(capture.http_status, capture.signature)
+        self._emit(entries)
+        self._emit(entries, update=True)
+        return web.Response(status=capture.http_status, body=body, content_type=kind)
+
     def _derive(self, capture: Capture, size: int) -> tuple[list[Analysis], Derived]:
         """Verify and analyse one request. Runs in the writer thread, just before the insert:
         measured, this beats analysing in the event loop (the loop keeps serving sockets while
         SQLite and the GIL switch), keeps a 5 MiB body from stalling the server or the TUI, and
         keeps the engine, which is not thread-safe, on one thread."""
         analyses: list[Analysis] = []
-        if capture.http_status == 200:
+        if capture.accepted:
             analyses = self.engine.analyze_bytes(capture.body, source="")
         if capture.http_status == 413:
             verdict = Verdict("unchecked", "body over the size limit: not checked")

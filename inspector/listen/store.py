@@ -22,7 +22,7 @@ from inspector.listen.capture import Capture
 T = TypeVar("T")
 
 APP_NAME = "voucherify-inspect"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS captures (
@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS captures (
     forward_status INTEGER,
     forward_latency_ms REAL,
     forward_body BLOB,
-    forward_error TEXT
+    forward_error TEXT,
+    answer_rule TEXT
 );
 CREATE INDEX IF NOT EXISTS captures_delivery ON captures(delivery_id) WHERE delivery_id IS NOT NULL;
 """
@@ -55,7 +56,7 @@ CREATE INDEX IF NOT EXISTS captures_delivery ON captures(delivery_id) WHERE deli
 _COLUMNS = (
     "received_at, method, path, query, headers, body, remote, size, http_status, signature, "
     "signature_detail, form, event_type, errors, warnings, delivery_id, forward_url, forward_status, "
-    "forward_latency_ms, forward_body, forward_error"
+    "forward_latency_ms, forward_body, forward_error, answer_rule"
 )
 
 
@@ -107,6 +108,9 @@ class Store:
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: written by a newer voucherify-inspect (schema {version})")
             self.conn.executescript(_SCHEMA)
+            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(captures)")}
+            if "answer_rule" not in columns:  # a schema 1 database
+                self.conn.execute("ALTER TABLE captures ADD COLUMN answer_rule TEXT")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot use as a capture database ({exc})") from None
@@ -130,7 +134,7 @@ class Store:
         """Add one request; sets and returns ``capture.id``. The caller commits."""
         c = capture
         cur = self.conn.execute(
-            f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 21)})",
+            f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 22)})",
             (
                 c.received_at,
                 c.method,
@@ -153,6 +157,7 @@ class Store:
                 c.forward_latency_ms,
                 c.forward_body,
                 c.forward_error,
+                c.answer_rule,
             ),
         )
         c.id = int(cur.lastrowid or 0)
@@ -179,6 +184,13 @@ class Store:
                 capture.forward_error,
                 capture.id,
             ),
+        )
+
+    def update_answer(self, capture: Capture) -> None:
+        """Record the answer sent once it is known (``--proxy``: after the app answered)."""
+        self.conn.execute(
+            "UPDATE captures SET http_status=?, answer_rule=? WHERE id=?",
+            (capture.http_status, capture.answer_rule, capture.id),
         )
 
     def count(self) -> int:
@@ -213,7 +225,7 @@ def _from_row(row: tuple[Any, ...]) -> Stored:
     (
         id_, received_at, method, path, query, headers, body, remote, size, http_status, signature,
         signature_detail, form, event_type, errors, warnings, delivery_id, forward_url, forward_status,
-        forward_latency_ms, forward_body, forward_error,
+        forward_latency_ms, forward_body, forward_error, answer_rule,
     ) = row  # fmt: skip
     capture = Capture(
         received_at=received_at,
@@ -232,6 +244,7 @@ def _from_row(row: tuple[Any, ...]) -> Stored:
         forward_latency_ms=forward_latency_ms,
         forward_body=bytes(forward_body) if forward_body is not None else None,
         forward_error=forward_error,
+        answer_rule=answer_rule,
     )
     return Stored(capture, Derived(form, event_type, errors, warnings, delivery_id, size))
 

@@ -39,7 +39,7 @@ def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
     if capture is not None and capture.is_replay:
         answer = capture.forward_status if capture.forward_status is not None else "failed"
         row.append(f"↺ replay → {answer}", style="bold cyan")
-    elif capture is not None and capture.http_status != 200:
+    elif capture is not None and not capture.accepted:
         row.append(f"✖ {visible(capture.method)} {visible(capture.path)} → {capture.http_status}", style="bold red")
     elif not a.readable:
         issue = a.issues[0] if a.issues else None

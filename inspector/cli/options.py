@@ -48,3 +48,12 @@ def add_secret_file(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="read the webhook secret from this file (kept out of ps and shell history)",
     )
+
+
+def add_allow_unsigned_public(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-unsigned-public",
+        action="store_true",
+        help="accept a listener reachable from outside this machine without a webhook secret "
+        "(anyone who finds the URL can then post to it)",
+    )

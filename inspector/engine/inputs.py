@@ -101,15 +101,22 @@ def engine_or_report(
     except InputError as exc:
         print(f"voucherify-inspect: {exc}", file=sys.stderr)
         return None
-    if event_type and engine.registry.get(event_type) is None:
-        close = engine.registry.closest(event_type)
-        hint = f"; did you mean {' or '.join(close)}?" if close else "; known types: voucherify-inspect spec list"
-        print(
-            f"voucherify-inspect: no schema for {named_by} {visible(event_type)!r}{hint} ({engine.registry.no_schema_hint})",
-            file=sys.stderr,
-        )
-        return None
+    if event_type:
+        unknown = unknown_type(engine, event_type)
+        if unknown is not None:
+            print(f"voucherify-inspect: no schema for {named_by} {unknown}", file=sys.stderr)
+            return None
     return engine
+
+
+def unknown_type(engine: Engine, event_type: str) -> Optional[str]:
+    """None when ``engine`` has a schema for ``event_type``; else the type (made visible), the
+    closest known types and how to get more, for a message."""
+    if engine.registry.get(event_type) is not None:
+        return None
+    close = engine.registry.closest(event_type)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; known types: voucherify-inspect spec list"
+    return f"{visible(event_type)!r}{hint} ({engine.registry.no_schema_hint})"
 
 
 def read_source(path: str) -> bytes:

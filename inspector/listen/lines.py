@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 import time
-from typing import TextIO
+from typing import Optional, TextIO
 
 from inspector.engine.textsafe import visible
 from inspector.listen.capture import Entry
 from inspector.listen.server import Listener
+from inspector.listen.tunnel import PublicEndpoint, Tunnel, dashboard_steps
 
 
 def format_line(entry: Entry) -> str:
@@ -70,13 +72,27 @@ class LinePrinter:
             self.out.flush()
 
 
-async def serve_lines(listener: Listener, out: TextIO) -> None:
-    """Run the listener until SIGINT/SIGTERM, printing one line per request."""
+def public_lines(endpoint: PublicEndpoint, path: str, local: str) -> list[str]:
+    """What to print when the public endpoint changes: its URL and the dashboard steps, or why
+    it failed (the listener goes on locally)."""
+    if endpoint.state == "up":
+        url = endpoint.webhook_url(path) or ""
+        via = f"{endpoint.program} → {local}" if endpoint.program else f"→ {local}"
+        return [f"public URL {url}  ({via})", *("  " + step for step in dashboard_steps(url))]
+    if endpoint.state == "starting" and isinstance(endpoint, Tunnel) and endpoint.command:
+        return [f"starting {endpoint.program}: {' '.join(endpoint.command)}"]
+    if endpoint.state in ("failed", "stopped") and endpoint.error:
+        return [*endpoint.failure_text().splitlines(), f"still listening on {local} (reachable from this machine only)"]
+    return []
+
+
+async def serve_lines(listener: Listener, out: TextIO, err: Optional[TextIO] = None) -> None:
+    """Run the listener until SIGINT/SIGTERM/SIGHUP, printing one line per request."""
     printer = LinePrinter(out)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     # Before the URL is printed: whoever reads it may signal us at once.
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
@@ -85,8 +101,24 @@ async def serve_lines(listener: Listener, out: TextIO) -> None:
     secret = "set" if listener.secret_set else "not set: signatures are not checked"
     out.write(f"listening on {url}  (database {listener.db}; secret {secret})\n")
     if listener.forward_to:
-        out.write(f"forwarding to {listener.forward_to}\n")
+        proxy = " (--proxy: Voucherify gets your app's answers)" if listener.proxy else ""
+        out.write(visible(f"forwarding to {listener.forward_to}{proxy}") + "\n")
+    responder = listener.responder
+    if responder is not None and (responder.rules or not responder.current.plain):
+        out.write(responder.describe() + "\n")
     out.flush()
+    public = listener.public
+    if public is not None:
+
+        def show(endpoint: PublicEndpoint) -> None:
+            lines = public_lines(endpoint, listener.path, url)
+            stream = (err or sys.stderr) if endpoint.state in ("failed", "stopped") else out
+            for line in lines:
+                stream.write(visible(line) + "\n")
+            stream.flush()
+
+        public.watch(show)
+        show(public)
     try:
         await stop.wait()
     finally:

@@ -63,14 +63,14 @@ class PublicEndpoint:
         self.state: State = "up" if url else "starting"
         self.error = ""
         """Why the endpoint failed or went down (one line; ``failure_text`` has the rest)."""
-        self._watchers: list[Callable[[PublicEndpoint], None]] = []
+        self._watchers: list[Callable[[PublicEndpoint], object]] = []
 
     @property
     def name(self) -> str:
         """What to call it in a status line."""
         return self.program or "public URL"
 
-    def watch(self, callback: Callable[["PublicEndpoint"], None]) -> None:
+    def watch(self, callback: Callable[["PublicEndpoint"], object]) -> None:
         """Call ``callback(self)`` on every change of state (in the listener's event loop)."""
         self._watchers.append(callback)
 

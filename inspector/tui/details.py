@@ -186,11 +186,16 @@ def capture_details(capture: Capture, retry_of: Optional[int]) -> Text:
     out.append(f"{visible(capture.method)} {visible(capture.path)}", style="bold")
     if capture.query:
         out.append("?" + visible(capture.query), style="bold")
-    out.append("  " if replay else f"  → {capture.http_status}  ", style="")
+    out.append("  " if replay else f"  → {capture.answer_text}  ", style="")
     out.append(f"{capture.size:,} bytes  {when}", style="dim")
-    if capture.remote:
+    sender = capture.sender
+    if sender is not None:
+        out.append(f"  from {visible(sender[0])} ({sender[1]}, via {visible(capture.remote or '?')})", style="dim")
+    elif capture.remote:
         out.append(f"  from {visible(capture.remote)}", style="dim")
     out.append("\n")
+    if capture.answer_rule:
+        out.append(f"answered {capture.answer_text} by {visible(capture.answer_rule)}\n", style="yellow")
     if retry_of is not None:
         out.append(f"↻ retry of capture #{retry_of} (same envelope id)\n", style="yellow")
     sig_style = {"valid": "bold green", "invalid": "bold red", "missing": "yellow", "unchecked": "dim"}

@@ -51,6 +51,9 @@ def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
     counts = Text(no_wrap=True)
     if entry.retry_of is not None or retry:
         counts.append(" ↻", style="yellow")
+    if capture is not None and capture.answer_rule and capture.http_status != 200:
+        failed = capture.answer_rule.startswith("--proxy:")
+        counts.append(f" →{capture.answer_text}" + (" no app" if failed else ""), style="bold magenta")
     if a.errors:
         counts.append(f" {ERROR_ICON}{a.errors}", style="bold red")
     if a.warnings:

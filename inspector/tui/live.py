@@ -8,8 +8,10 @@ from typing import Optional
 from textual.message_pump import MessagePump
 
 from inspector.listen.capture import Capture, Entry
+from inspector.listen.respond import Responder
 from inspector.listen.source import LiveSource
-from inspector.tui.messages import EntriesAdded
+from inspector.listen.tunnel import PublicEndpoint
+from inspector.tui.messages import EntriesAdded, PublicChanged
 
 LIVE_BATCH_SECONDS = 0.05
 """Live entries received within this long are added to the list together."""
@@ -32,11 +34,31 @@ class LiveFeed:
     def forward_url(self) -> Optional[str]:
         return self.source.forward_url
 
+    @property
+    def public(self) -> Optional[PublicEndpoint]:
+        return self.source.public
+
+    @property
+    def responder(self) -> Optional[Responder]:
+        return self.source.responder
+
+    def public_url(self) -> Optional[str]:
+        """The URL to paste into Voucherify, once the public endpoint has one."""
+        public = self.source.public
+        return public.webhook_url(self.source.path) if public is not None else None
+
     async def start(self, target: MessagePump) -> str:
-        """Start receiving; entries go to ``target`` as ``EntriesAdded``. Returns the URL to
-        send webhooks to; raises what the listener raised when it cannot start."""
+        """Start receiving; entries go to ``target`` as ``EntriesAdded``, changes of the public
+        endpoint as ``PublicChanged``. Returns the URL to send webhooks to; raises what the
+        listener raised when it cannot start."""
         self._target = target
-        return await self.source.start(self._received)
+        public = self.source.public
+        if public is not None:
+            public.watch(lambda endpoint: target.post_message(PublicChanged(endpoint)))
+        url = await self.source.start(self._received)
+        if public is not None and public.state == "up":  # a fixed URL: up before it started
+            target.post_message(PublicChanged(public))
+        return url
 
     def _received(self, entry: Entry) -> None:
         # Hundreds of requests a second: gather them and post one batch per LIVE_BATCH_SECONDS,

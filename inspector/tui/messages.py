@@ -16,6 +16,7 @@ from textual.message import Message
 
 from inspector.engine.issues import Issue
 from inspector.listen.capture import Entry
+from inspector.listen.tunnel import PublicEndpoint
 
 
 @dataclass
@@ -23,6 +24,13 @@ class EntriesAdded(Message, bubble=False):
     """New entries (live, replayed or stored) to show at the top of the event list."""
 
     entries: list[Entry]
+
+
+@dataclass
+class PublicChanged(Message, bubble=False):
+    """The listener's public endpoint (a tunnel) came up, failed or went down."""
+
+    endpoint: PublicEndpoint
 
 
 @dataclass

@@ -9,9 +9,22 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from inspector.engine.textsafe import visible
+from inspector.listen.tunnel import PublicEndpoint
 
 
-def status_text(url: Optional[str], requests: int, with_errors: int, secret_set: bool, error: str = "") -> Text:
+def status_text(
+    url: Optional[str],
+    requests: int,
+    with_errors: int,
+    secret_set: bool,
+    error: str = "",
+    *,
+    public: Optional[PublicEndpoint] = None,
+    path: str = "/",
+    answer: str = "",
+) -> Text:
+    """``public``: the tunnel's URL (or how it is doing) after the local one; ``answer``: the
+    chosen answer, when it is not the listener's own."""
     out = Text(no_wrap=True, overflow="ellipsis")
     if error:
         out.append("listener failed: ", style="bold red")
@@ -22,9 +35,20 @@ def status_text(url: Optional[str], requests: int, with_errors: int, secret_set:
     else:
         out.append("● listening on ", style="green")
         out.append(visible(url), style="bold")
+    if public is not None:
+        public_url = public.webhook_url(path)
+        out.append("  ⇄ ")
+        if public.state == "up" and public_url:
+            out.append(visible(public_url), style="bold cyan")
+        elif public.state == "starting":
+            out.append(f"starting {public.name}…", style="dim")
+        else:
+            out.append(f"{public.name} {'failed' if public.state == 'failed' else 'down'}", style="bold red")
     out.append(f"   {requests} request{'s' if requests != 1 else ''}")
     if with_errors:
         out.append(f" ({with_errors} with errors)", style="red")
+    if answer:
+        out.append("   " + answer + " (a)", style="bold yellow")
     out.append("   ")
     if secret_set:
         out.append("secret set: signatures verified", style="green")
@@ -35,7 +59,8 @@ def status_text(url: Optional[str], requests: int, with_errors: int, secret_set:
 
 class StatusBar(Static):
     """Shown only when the app runs with a listener (class ``-listening``). ``url`` and ``error``
-    are bound to the main screen's listener state; ``counts`` is (requests, with errors)."""
+    are bound to the main screen's listener state; ``counts`` is (requests, with errors);
+    ``answer`` is the chosen answer; ``public_changed`` redraws the public endpoint's part."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -52,14 +77,35 @@ class StatusBar(Static):
     url: var[Optional[str]] = var(None)
     error: var[str] = var("")
     counts: var[tuple[int, int]] = var((0, 0))
+    answer: var[str] = var("")
 
-    def __init__(self, *, secret_set: bool = False, id: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        *,
+        secret_set: bool = False,
+        public: Optional[PublicEndpoint] = None,
+        path: str = "/",
+        id: Optional[str] = None,
+    ) -> None:
         super().__init__(id=id)
         self.secret_set = secret_set
+        self.public = public
+        self.path = path
 
     def _show(self) -> None:
         requests, with_errors = self.counts
-        self.update(status_text(self.url, requests, with_errors, self.secret_set, self.error))
+        self.update(
+            status_text(
+                self.url, requests, with_errors, self.secret_set, self.error,
+                public=self.public, path=self.path, answer=self.answer,
+            )  # fmt: skip
+        )
+
+    def public_changed(self) -> None:
+        self._show()
+
+    def watch_answer(self) -> None:
+        self._show()
 
     def watch_url(self) -> None:
         self._show()

@@ -14,6 +14,8 @@ from textual.widgets import Input
 
 from inspector.engine.analyze import Engine
 from inspector.listen.capture import Capture, Entry
+from inspector.listen.respond import Responder
+from inspector.listen.tunnel import PublicEndpoint
 from inspector.tui import clipboard
 from inspector.tui.app import InspectorApp
 
@@ -86,9 +88,19 @@ def load_sample(name: str) -> Any:
 class FakeListener:
     """Stands in for the HTTP listener: records calls, hands out entries on demand."""
 
-    def __init__(self, *, secret_set: bool = True, forward_url: Optional[str] = "http://localhost:3000/hook") -> None:
+    def __init__(
+        self,
+        *,
+        secret_set: bool = True,
+        forward_url: Optional[str] = "http://localhost:3000/hook",
+        public: Optional[PublicEndpoint] = None,
+        responder: Optional[Responder] = None,
+    ) -> None:
         self.secret_set = secret_set
         self.forward_url = forward_url
+        self.path = "/"
+        self.public = public
+        self.responder = responder if responder is not None else Responder()
         self.on_entry: Optional[Callable[[Entry], None]] = None
         self.stopped = 0
         self.replays: list[tuple[Capture, Optional[str], Optional[bytes]]] = []

@@ -37,6 +37,7 @@ from inspector.tui.messages import (
     IssueChosen,
     ListChanged,
     PayloadsLoaded,
+    PublicChanged,
     RetriesFound,
     SearchCleared,
 )
@@ -78,6 +79,8 @@ class MainScreen(Screen[None]):
         Binding("Y", "copy_payload", "Copy payload", show=False),
         Binding("R", "copy_report", "Copy issue report", show=False),
         Binding("r", "replay", "Replay", show=False),
+        Binding("a", "cycle_answer", "Answer", show=False),
+        Binding("u", "copy_url", "Copy URL", show=False),
         Binding("f1,question_mark", "app.toggle_keys", "Keys"),
     ]
 
@@ -128,7 +131,13 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 yield DetailsPane(id="details")
                 yield IssuesPane(id="issues")
-        status = StatusBar(secret_set=self.live is not None and self.live.secret_set, id="status")
+        live = self.live
+        status = StatusBar(
+            secret_set=live is not None and live.secret_set,
+            public=live.public if live is not None else None,
+            path=live.source.path if live is not None else "/",
+            id="status",
+        )
         yield status.data_bind(url=MainScreen.listen_url, error=MainScreen.listen_error)
         yield Footer()
 
@@ -158,6 +167,7 @@ class MainScreen(Screen[None]):
             self.query_one(StatusBar).add_class("-listening")
             self.add_class("-multi")  # the event list is where requests will appear
             self.payload_tree.placeholder = "starting the listener…"
+            self._show_answer()
             self._start_listener()
         if self.initial_entries:
             self.add_entries(self.initial_entries, top=False)
@@ -243,13 +253,66 @@ class MainScreen(Screen[None]):
         assert self.live is not None
         self.listen_url = await self.live.start(self)
 
-    def watch_listen_url(self, url: Optional[str]) -> None:
-        self.payload_tree.placeholder = f"waiting for webhooks at {url}  (try: voucherify-inspect send FILE --to URL)"
+    def watch_listen_url(self) -> None:
+        self._waiting_at()
+
+    def _waiting_at(self) -> None:
+        """Where to send webhooks, in the empty tree: the public URL once there is one."""
+        public = self.live.public_url() if self.live is not None else None
+        if public:
+            self.payload_tree.placeholder = f"waiting for webhooks at {public}  (u copies it)"
+        else:
+            self.payload_tree.placeholder = f"waiting for webhooks at {self.listen_url}  (try: voucherify-inspect send FILE --to URL)"
         self.payload_tree.refresh()
+
+    def _show_answer(self) -> None:
+        """The status bar names the answer when it is not the listener's own."""
+        responder = self.live.responder if self.live is not None else None
+        chosen = responder is not None and (responder.rules or not responder.current.plain)
+        self.query_one(StatusBar).answer = responder.describe() if responder is not None and chosen else ""
 
     def watch_listen_error(self, error: str) -> None:
         self.payload_tree.placeholder = f"the listener could not start: {error}"
         self.payload_tree.refresh()
+
+    @on(PublicChanged)
+    def _public_changed(self, message: PublicChanged) -> None:
+        """The tunnel came up, failed or went down: status bar, where to paste the URL, a toast."""
+        assert self.live is not None
+        self.query_one(StatusBar).public_changed()
+        endpoint = message.endpoint
+        url = self.live.public_url()
+        if endpoint.state == "up" and url:
+            self._waiting_at()
+            self.notify(f"{url}\nu copies it", title=f"Public URL ({endpoint.name})", timeout=8, markup=False)
+        elif endpoint.error:
+            self.notify(
+                f"{endpoint.failure_text()}\nStill listening on {self.listen_url} (this machine only)",
+                title=f"{endpoint.name} failed" if endpoint.state == "failed" else f"{endpoint.name} stopped",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+
+    def action_cycle_answer(self) -> None:
+        """The next of 200, 500, 503 and timeout as the answer to every webhook."""
+        responder = self.live.responder if self.live is not None else None
+        if responder is None:
+            self.notify("With --proxy your app answers each webhook", timeout=3)
+            return
+        answer = responder.cycle()
+        self.notify(f"Webhooks are now answered {answer.label}", title="Answer", timeout=3, markup=False)
+        self._show_answer()
+
+    def action_copy_url(self) -> None:
+        """Copy the URL to paste into Voucherify (the public one when there is one)."""
+        if self.live is None:
+            return
+        url = self.live.public_url()
+        if url:
+            clipboard.copy(self.app, url, "public URL")
+        elif self.listen_url:
+            clipboard.copy(self.app, self.listen_url, "listen URL (this machine only)")
 
     # ------------------------------------------------------------------ showing an entry
 
@@ -462,7 +525,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ keys and palette
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "replay":
+        if action in ("replay", "cycle_answer", "copy_url"):
             return self.live is not None
         if action == "clear_search":
             return self.search_state.active

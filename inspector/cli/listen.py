@@ -36,6 +36,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         default=None,
         help="webhook secret for x-voucherify-signature (default: $VOUCHERIFY_WEBHOOK_SECRET)",
     )
+    options.add_secret_file(p)
     p.add_argument("--db", default=None, metavar="PATH", help="SQLite file (default: in the user data dir)")
     p.add_argument("--forward-to", default=None, metavar="URL", help="relay each request to your app")
     p.add_argument(
@@ -86,15 +87,15 @@ def run(args: argparse.Namespace) -> int:
     from inspector.engine.inputs import engine_or_report
     from inspector.listen.lines import serve_lines
     from inspector.listen.server import Listener, ListenError
-    from inspector.listen.signature import secret_from
+    from inspector.listen.signature import SecretError, secret_given
     from inspector.listen.store import default_path
 
     engine = engine_or_report(args.spec, fetched=args.fetched_spec)
     if engine is None:
         return 2
     db = args.db or str(default_path())
-    secret = secret_from(args.secret)
     try:
+        secret = secret_given(args.secret, args.secret_file)
         public = _public_endpoint(args, secret)
         responder = _responder(args, engine)
         listener = Listener(
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
             responder=responder,
             proxy=args.proxy,
         )
-    except (ListenError, ValueError) as exc:
+    except (ListenError, SecretError, ValueError) as exc:
         print(f"voucherify-inspect: {exc}", file=sys.stderr)
         return 2
     if args.max_body <= 0:
@@ -139,8 +140,8 @@ def _public_endpoint(args: argparse.Namespace, secret: Optional[str]) -> Optiona
         flag = "--tunnel" if args.tunnel else "--public-url"
         raise ValueError(
             f"{flag} makes the listener public: anyone with the URL can post to it. Set the webhook "
-            "secret (Voucherify: Project settings → Webhooks) with $VOUCHERIFY_WEBHOOK_SECRET or "
-            "--secret so signatures are verified, or pass --allow-unsigned-public"
+            "secret (Voucherify: Project settings → Webhooks) with --secret-file PATH or "
+            "$VOUCHERIFY_WEBHOOK_SECRET so signatures are verified, or pass --allow-unsigned-public"
         )
     if args.tunnel:
         return Tunnel(args.tunnel)

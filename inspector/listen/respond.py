@@ -27,9 +27,10 @@ class AnswerError(ValueError):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Answer:
-    """How to answer: a status (None: no answer at all, the sender times out), after a delay,
-    with a body (None: the listener's own JSON)."""
+class Reply:
+    """An answer the listener sends (``forward.Answer`` is one an app sent back): a status
+    (None: no answer at all, the sender times out), after a delay, with a body (None: the
+    listener's own JSON)."""
 
     status: Optional[int]
     delay: float = 0.0
@@ -60,11 +61,11 @@ class Answer:
         return self.status == 200 and not self.delay and self.body is None
 
 
-OK = Answer(status=200)
-CYCLE: tuple[Answer, ...] = (OK, Answer(status=500), Answer(status=503), Answer(status=None))
+OK = Reply(status=200)
+CYCLE: tuple[Reply, ...] = (OK, Reply(status=500), Reply(status=503), Reply(status=None))
 
 
-def parse_answer(text: str) -> Answer:
+def parse_answer(text: str) -> Reply:
     """``STATUS[:DELAY][:BODY]``: STATUS 200-599 or ``timeout``; DELAY like ``2.5s``, ``500ms``
     or ``2`` (seconds); BODY the rest, sent as is (JSON when it parses, else text). A body
     without a delay: ``503::BODY``."""
@@ -90,7 +91,7 @@ def parse_answer(text: str) -> Answer:
     body = body_text.encode("utf-8") if has_body else None
     if status is None and (delay or body is not None):
         raise AnswerError(f"{text!r}: a timeout sends nothing, so it takes no delay and no body")
-    return Answer(status=status, delay=delay, body=body)
+    return Reply(status=status, delay=delay, body=body)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +99,7 @@ class Rule:
     """``--respond-for TYPE=ANSWER``: an event type (``*`` wildcards allowed) and its answer."""
 
     event_type: str
-    answer: Answer
+    answer: Reply
 
     @property
     def spec(self) -> str:
@@ -130,7 +131,7 @@ class Responder:
     """Asked by the listener, after storing a delivery, how to answer it: the first rule whose
     type matches, else the current answer (``--respond``, or what the TUI key picked)."""
 
-    def __init__(self, *, default: Answer = OK, rules: Sequence[Rule] = ()) -> None:
+    def __init__(self, *, default: Reply = OK, rules: Sequence[Rule] = ()) -> None:
         self.configured = default
         self.current = default
         self.rules = tuple(rules)
@@ -141,7 +142,7 @@ class Responder:
         """Whether the answer depends on the event type (the body must be read first)."""
         return bool(self.rules)
 
-    def choose(self, event_type: Optional[str]) -> tuple[Answer, Optional[str]]:
+    def choose(self, event_type: Optional[str]) -> tuple[Reply, Optional[str]]:
         """The answer, and what chose it as the user wrote it (None: the listener's own)."""
         for rule in self.rules:
             if rule.matches(event_type):
@@ -151,7 +152,7 @@ class Responder:
             return answer, None
         return answer, (f"answer key: {answer.spec}" if self._cycled else f"--respond {answer.spec}")
 
-    def cycle(self) -> Answer:
+    def cycle(self) -> Reply:
         """The next of 200, 500, 503, timeout (and the ``--respond`` answer, when it is none of
         them) as the current answer."""
         options = CYCLE if self.configured in CYCLE else (self.configured, *CYCLE)
@@ -168,7 +169,7 @@ class Responder:
         return text
 
 
-def answer_body(answer: Answer, capture_id: Optional[int], rule: str) -> tuple[bytes, str]:
+def answer_body(answer: Reply, capture_id: Optional[int], rule: str) -> tuple[bytes, str]:
     """(body, content type) to send: the chosen body as is, else the listener's JSON saying
     the answer was chosen."""
     if answer.body is not None:

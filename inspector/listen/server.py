@@ -26,7 +26,7 @@ from inspector.engine.analysis import Analysis
 from inspector.engine.analyze import Engine
 from inspector.listen.capture import Capture, Entry
 from inspector.listen.history import RetryMarker, rejected
-from inspector.listen.respond import HOLD, Answer, Responder, answer_body
+from inspector.listen.respond import HOLD, Reply, Responder, answer_body
 from inspector.listen.signature import HEADER, Verdict, sign, verify
 from inspector.listen.source import OnEntry
 from inspector.listen.store import Derived, Store, StoreError, Writer
@@ -281,11 +281,11 @@ class Listener:
         headers = {"Allow": "POST"} if answer == 405 else None
         return web.json_response(payload, status=answer, headers=headers)
 
-    def _accept(self, store: Store, capture: Capture, size: int, why: str) -> tuple[list[Entry], Optional[Answer]]:
+    def _accept(self, store: Store, capture: Capture, size: int, why: str) -> tuple[list[Entry], Optional[Reply]]:
         """Analyse, choose the answer, store (in the writer thread); returns the entries and
         the chosen answer (None: the listener's own, or the app's with ``--proxy``)."""
         analyses, derived = self._derive(capture, size)
-        chosen: Optional[Answer] = None
+        chosen: Optional[Reply] = None
         if capture.accepted and self.proxy:
             capture.http_status, capture.answer_rule = 0, "--proxy"  # until the app answers
         elif capture.accepted and self.responder is not None:
@@ -294,7 +294,7 @@ class Listener:
                 capture.http_status, capture.answer_rule, chosen = answer.status or 0, rule, answer
         return self._record(store, capture, analyses, derived, why), chosen
 
-    async def _answer_as_chosen(self, request: web.Request, capture: Capture, answer: Answer) -> web.StreamResponse:
+    async def _answer_as_chosen(self, request: web.Request, capture: Capture, answer: Reply) -> web.StreamResponse:
         """``--respond``: after the delay, the chosen status and body, or no answer at all."""
         if answer.delay:
             await asyncio.sleep(answer.delay)
@@ -321,7 +321,7 @@ class Listener:
             await self._relay(capture, self.forward_to, capture.body, headers)
         if capture.forward_error is None and capture.forward_status is not None:
             capture.http_status = capture.forward_status
-            body, kind = answer_body(Answer(status=capture.forward_status, body=capture.forward_body or b""), capture.id, "")
+            body, kind = answer_body(Reply(status=capture.forward_status, body=capture.forward_body or b""), capture.id, "")
         else:
             capture.http_status, capture.answer_rule = 502, "--proxy: your app did not answer"
             error = f"your app at {self.forward_to} did not answer: {capture.forward_error}"

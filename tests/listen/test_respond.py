@@ -8,7 +8,7 @@ import pytest
 
 from inspector.listen.respond import (
     OK,
-    Answer,
+    Reply,
     AnswerError,
     Responder,
     answer_body,
@@ -23,19 +23,19 @@ HOLDER = "customer.holder.assignment.created"
 @pytest.mark.parametrize(
     ("text", "answer"),
     [
-        ("503", Answer(status=503)),
-        ("200:2.5s", Answer(status=200, delay=2.5)),
-        ("500:250ms", Answer(status=500, delay=0.25)),
-        ("500:1", Answer(status=500, delay=1.0)),
-        ("200:.5S", Answer(status=200, delay=0.5)),
-        ("timeout", Answer(status=None)),
-        ("TIMEOUT", Answer(status=None)),
-        ('409:0s:{"error": "duplicate: no"}', Answer(status=409, body=b'{"error": "duplicate: no"}')),
-        ("503::busy", Answer(status=503, body=b"busy")),
+        ("503", Reply(status=503)),
+        ("200:2.5s", Reply(status=200, delay=2.5)),
+        ("500:250ms", Reply(status=500, delay=0.25)),
+        ("500:1", Reply(status=500, delay=1.0)),
+        ("200:.5S", Reply(status=200, delay=0.5)),
+        ("timeout", Reply(status=None)),
+        ("TIMEOUT", Reply(status=None)),
+        ('409:0s:{"error": "duplicate: no"}', Reply(status=409, body=b'{"error": "duplicate: no"}')),
+        ("503::busy", Reply(status=503, body=b"busy")),
         ("200:", OK),
     ],
 )
-def test_answers_parse(text: str, answer: Answer) -> None:
+def test_answers_parse(text: str, answer: Reply) -> None:
     assert parse_answer(text) == answer
 
 
@@ -69,7 +69,7 @@ def test_labels_and_specs() -> None:
 
 def test_rules_parse_and_match_with_wildcards() -> None:
     rule = parse_rule(f"{HOLDER}=503:1s")
-    assert rule.event_type == HOLDER and rule.answer == Answer(status=503, delay=1.0)
+    assert rule.event_type == HOLDER and rule.answer == Reply(status=503, delay=1.0)
     assert rule.matches(HOLDER) and not rule.matches("customer.created") and not rule.matches(None)
     assert parse_rule("customer.*=500").matches(HOLDER)
     for bad in ("503", "=503", f"{HOLDER}=", f"{HOLDER}=abc"):
@@ -83,9 +83,9 @@ def test_first_matching_rule_wins_else_the_current_answer() -> None:
         rules=[parse_rule(f"{HOLDER}=503"), parse_rule("customer.*=500")],
     )
     assert responder.by_type
-    assert responder.choose(HOLDER) == (Answer(status=503), f"--respond-for {HOLDER}=503")
-    assert responder.choose("customer.deleted") == (Answer(status=500), "--respond-for customer.*=500")
-    assert responder.choose(None) == (Answer(status=200, delay=2.0), "--respond 200:2s")
+    assert responder.choose(HOLDER) == (Reply(status=503), f"--respond-for {HOLDER}=503")
+    assert responder.choose("customer.deleted") == (Reply(status=500), "--respond-for customer.*=500")
+    assert responder.choose(None) == (Reply(status=200, delay=2.0), "--respond 200:2s")
     assert "answering 200 after 2 s; 2 per-type rules" == responder.describe()
 
 
@@ -99,7 +99,7 @@ def test_cycle_goes_through_200_500_503_timeout() -> None:
     responder = Responder()
     seen = [responder.cycle().status for _ in range(5)]
     assert seen == [500, 503, None, 200, 500]
-    assert responder.choose(None) == (Answer(status=500), "answer key: 500")
+    assert responder.choose(None) == (Reply(status=500), "answer key: 500")
 
 
 def test_cycle_keeps_the_configured_answer_in_the_round() -> None:
@@ -128,10 +128,10 @@ def test_event_type_of_a_raw_body(body: bytes, kind: str | None) -> None:
 
 
 def test_answer_bodies() -> None:
-    body, kind = answer_body(Answer(status=503), 7, "--respond 503")
+    body, kind = answer_body(Reply(status=503), 7, "--respond 503")
     assert kind == "application/json"
     assert json.loads(body) == {"ok": False, "id": 7, "error": "answered 503 as chosen (--respond 503)"}
-    body, kind = answer_body(Answer(status=202), 7, "--respond 202")
+    body, kind = answer_body(Reply(status=202), 7, "--respond 202")
     assert json.loads(body) == {"ok": True, "id": 7}
-    assert answer_body(Answer(status=409, body=b'{"dup": true}'), 7, "") == (b'{"dup": true}', "application/json")
-    assert answer_body(Answer(status=409, body=b"busy"), 7, "") == (b"busy", "text/plain")
+    assert answer_body(Reply(status=409, body=b'{"dup": true}'), 7, "") == (b'{"dup": true}', "application/json")
+    assert answer_body(Reply(status=409, body=b"busy"), 7, "") == (b"busy", "text/plain")

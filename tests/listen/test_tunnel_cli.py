@@ -111,9 +111,12 @@ async def test_no_tui_ngrok_and_respond(db: Path, fake_tunnels: Path) -> None:
     assert pid and wait_gone(pid)
 
 
-async def test_public_url_is_shown_with_the_dashboard_steps(db: Path) -> None:
-    proc = await spawn(db, "--public-url", "https://hooks.example.com", "--path", "/in", env=cli_env(VOUCHERIFY_WEBHOOK_SECRET=SECRET))
+async def test_public_url_is_shown_with_the_dashboard_steps(db: Path, tmp_path: Path) -> None:
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(SECRET + "\n")
+    proc = await spawn(db, "--public-url", "https://hooks.example.com", "--path", "/in", "--secret-file", str(secret_file))
     lines = await read_until(proc.stdout, "target URL")
+    assert "secret set" in lines[0]
     assert lines[1].startswith("public URL https://hooks.example.com/in  (→ http://127.0.0.1:")
     proc.send_signal(signal.SIGTERM)
     await asyncio.wait_for(proc.communicate(), 15)
@@ -126,6 +129,7 @@ async def test_public_url_is_shown_with_the_dashboard_steps(db: Path) -> None:
         (["--public-url", "https://x.example.com"], "--public-url makes the listener public"),
         (["--tunnel", "ngrok", "--public-url", "https://x.example.com", "--secret", "s"], "give one of them"),
         (["--public-url", "x.example.com", "--allow-unsigned-public"], "not an http(s) URL"),
+        (["--tunnel", "cloudflared", "--secret-file", "/nonexistent/secret"], "no such secret file"),
         (["--respond", "2OO"], "the status must be 200-599"),
         (["--respond", "200:{}"], "STATUS::BODY"),
         (["--respond-for", "503"], "write TYPE=STATUS"),

@@ -114,10 +114,71 @@ async def shoot_listen() -> Path:
     return svg
 
 
+async def shoot_tunnel() -> Path:
+    """Listen with a tunnel and ``--respond 503``: the real listener and TUI; the tunnel is a
+    stand-in that announces a quick-tunnel URL (no cloudflared runs, nothing leaves the machine),
+    and the two requests carry the headers cloudflared adds: a delivery, then Voucherify's retry
+    of it (same envelope id), both answered 503. The retry is selected."""
+    import tempfile
+
+    import aiohttp
+
+    from inspector.engine.inputs import make_engine
+    from inspector.listen.respond import Responder, parse_answer
+    from inspector.listen.server import Listener
+    from inspector.listen.signature import HEADER, sign
+    from inspector.listen.tunnel import PublicEndpoint
+
+    class QuickTunnel(PublicEndpoint):
+        program = "cloudflared"
+
+    secret = "whsec_screenshot"
+    public = "https://seasonal-deck-organisms-sf.trycloudflare.com"
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(None)
+        listener = Listener(
+            engine=engine,
+            db=str(Path(tmp) / "captures.sqlite3"),
+            port=0,
+            path="/voucherify",
+            secret=secret,
+            public=QuickTunnel(public),
+            responder=Responder(default=parse_answer("503")),
+        )
+        app = create_app(engine=engine, listener=listener)
+        async with app.run_test(size=SIZE) as pilot:
+            while app.listen_url is None:
+                await pilot.pause(0.02)
+            body = (SAMPLES / "holder-assignment-created.envelope.json").read_bytes()
+            headers = {
+                HEADER: sign(body, secret),
+                "Content-Type": "application/json",
+                "Host": public.removeprefix("https://"),
+                "CF-Connecting-IP": "203.0.113.9",
+                "X-Forwarded-For": "203.0.113.9",
+                "X-Forwarded-Proto": "https",
+                "User-Agent": "Voucherify-Webhooks",
+            }
+            async with aiohttp.ClientSession() as session:
+                for _ in range(2):
+                    async with session.post(app.listen_url, data=body, headers=headers) as response:
+                        await response.read()
+            while len(app.event_list.entries) < 2:
+                await pilot.pause(0.02)
+            await pilot.pause(0.2)
+            app.event_list.focus()
+            await pilot.press("k")
+            app.clear_notifications()
+            await pilot.pause()
+            svg = OUT / "listen-tunnel.svg"
+            svg.write_text(app.export_screenshot(title="voucherify-inspect listen --tunnel cloudflared --respond 503"), encoding="utf-8")
+    return svg
+
+
 async def main() -> int:
     rsvg = shutil.which("rsvg-convert")
     shots = [shoot(name, files, step) for name, files, step in SHOTS]
-    for pending in [*shots, shoot_listen()]:
+    for pending in [*shots, shoot_listen(), shoot_tunnel()]:
         svg = await pending
         if rsvg:
             # rsvg-convert drops leading no-break spaces in a <text> unless told to keep them.

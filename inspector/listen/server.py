@@ -6,7 +6,8 @@ Answers: POST to the listen path -> 200 ``{"ok": true, "id": N}`` once the reque
 Voucherify retry it); other methods -> 405 with ``Allow: POST``; other paths -> 404; a body
 over ``max_body`` -> 413; a body not sent within ``read_timeout`` -> 408; storage failure ->
 500 (so the sender retries). Every one of them is stored and reported. The expected signature
-never goes into a response.
+never goes into a response. A POST to the path may be answered otherwise, after it is stored:
+as a ``Responder`` chooses (``--respond``), or with the app's answer (``--proxy``).
 
 No textual import here: the TUI receives ``Entry`` objects through the ``on_entry`` callback.
 """

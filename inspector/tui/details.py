@@ -18,6 +18,7 @@ from inspector.engine.pointer import pointer_to_jq
 from inspector.engine.schema import MISSING, json_type
 from inspector.engine.textsafe import json_scalar, visible
 from inspector.listen.capture import Capture
+from inspector.listen.tunnel import dashboard_steps
 from inspector.tui.nodes import (
     ERROR_ICON,
     GHOST,
@@ -219,6 +220,16 @@ def capture_details(capture: Capture, retry_of: Optional[int]) -> Text:
     for name, value in capture.headers:
         out.append("  " + visible(name), style="bold")
         out.append(": " + visible(value if len(value) <= 300 else value[:299] + "…") + "\n")
+    return out
+
+
+def public_details(name: str, url: str) -> Text:
+    """Before the first request of a listener with a public URL: where to paste it."""
+    out = Text()
+    _heading(out, f"Public URL ({name})")
+    out.append(visible(url) + "\n\n", style="bold cyan")
+    out.append("\n".join(dashboard_steps(visible(url))) + "\n\n")
+    out.append("u copies the URL; a changes the answer to webhooks.\n", style="dim")
     return out
 
 

@@ -54,6 +54,9 @@ async def test_tunnel_url_in_status_placeholder_and_copy(engine: Engine, copied:
         assert f"⇄ {URL}/hooks" in status(app)
         assert f"waiting for webhooks at {URL}/hooks" in app.main_screen.payload_tree.placeholder
         assert "u copies it" in app.main_screen.payload_tree.placeholder
+        details = details_text(app)
+        assert "Public URL (cloudflared)" in details and f"target URL {URL}/hooks" in details
+        assert "Project settings → Webhooks" in details and "v2024-01-01" in details
         assert ("Public URL (cloudflared)", f"{URL}/hooks\nu copies it") in notes(app)
         await pilot.press("u")
         assert copied[-1] == f"{URL}/hooks"

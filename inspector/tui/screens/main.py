@@ -24,7 +24,7 @@ from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
 from inspector.listen.capture import Capture, Entry
 from inspector.tui import clipboard, commands
-from inspector.tui.details import DetailsPane, capture_details, node_details, retry_details
+from inspector.tui.details import DetailsPane, capture_details, node_details, public_details, retry_details
 from inspector.tui.event_list import EventList
 from inspector.tui.issues_pane import IssuesPane
 from inspector.tui.live import LiveFeed
@@ -284,6 +284,8 @@ class MainScreen(Screen[None]):
         url = self.live.public_url()
         if endpoint.state == "up" and url:
             self._waiting_at()
+            if self.current is None:  # the details pane is free until the first request
+                self.query_one(DetailsPane).show(public_details(endpoint.name, url))
             self.notify(f"{url}\nu copies it", title=f"Public URL ({endpoint.name})", timeout=8, markup=False)
         elif endpoint.error:
             self.notify(

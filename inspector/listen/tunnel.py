@@ -285,10 +285,11 @@ class Tunnel(PublicEndpoint):
             return
         if process.returncode is not None:
             await asyncio.wait(self._readers, timeout=1.0)  # its last words, if the pipes close
-            self._fail(f"exited with status {process.returncode} before announcing a public URL")
+            error = f"exited with status {process.returncode} before announcing a public URL"
         else:
-            self._fail(f"announced no public URL within {self.timeout:g} s")
-        await self._kill()
+            error = f"announced no public URL within {self.timeout:g} s"
+        await self._kill()  # before saying so: whoever is told finds nothing left running
+        self._fail(error)
 
     async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:
         """Once up: a tunnel that dies takes the public URL with it; say so."""
@@ -296,9 +297,9 @@ class Tunnel(PublicEndpoint):
         if self._closing:
             return
         await asyncio.wait(self._readers, timeout=1.0)
+        await self._kill()
         self.state, self.error = "stopped", f"exited with status {status}: {self.url} no longer reaches the listener"
         self._changed()
-        await self._kill()
 
     async def _read(self, stream: asyncio.StreamReader) -> None:
         """Keep every line's tail and look for the URL; drained to the end so the program never

@@ -147,7 +147,7 @@ async def shoot_tunnel() -> Path:
         )
         app = create_app(engine=engine, listener=listener)
         async with app.run_test(size=SIZE) as pilot:
-            while app.listen_url is None:
+            while app.main_screen.listen_url is None:
                 await pilot.pause(0.02)
             body = (SAMPLES / "holder-assignment-created.envelope.json").read_bytes()
             headers = {
@@ -161,12 +161,12 @@ async def shoot_tunnel() -> Path:
             }
             async with aiohttp.ClientSession() as session:
                 for _ in range(2):
-                    async with session.post(app.listen_url, data=body, headers=headers) as response:
+                    async with session.post(app.main_screen.listen_url, data=body, headers=headers) as response:
                         await response.read()
-            while len(app.event_list.entries) < 2:
+            while len(app.main_screen.event_list.entries) < 2:
                 await pilot.pause(0.02)
             await pilot.pause(0.2)
-            app.event_list.focus()
+            app.main_screen.event_list.focus()
             await pilot.press("k")
             app.clear_notifications()
             await pilot.pause()

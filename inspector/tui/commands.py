@@ -52,7 +52,7 @@ INSPECTOR: Final[tuple[PaletteCommand, ...]] = (
 
 LIVE: Final[tuple[PaletteCommand, ...]] = (
     PaletteCommand(title="Replay request", help="Re-send the selected captured request, re-signed (r)", action="replay"),
-    PaletteCommand(title="Cycle answer", help="Answer webhooks 200, 500, 503 or not at all (a)", action="cycle_answer"),
+    PaletteCommand(title="Cycle answer", help="Answer webhooks 200, 500, 503 or not at all (s)", action="cycle_answer"),
     PaletteCommand(title="Copy URL", help="Copy the URL to paste into Voucherify (u)", action="copy_url"),
 )
 """Added to the main screen's commands when a listener runs."""

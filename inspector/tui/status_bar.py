@@ -48,7 +48,7 @@ def status_text(
     if with_errors:
         out.append(f" ({with_errors} with errors)", style="red")
     if answer:
-        out.append("   " + answer + " (a)", style="bold yellow")
+        out.append("   " + answer + " (s)", style="bold yellow")
     out.append("   ")
     if secret_set:
         out.append("secret set: signatures verified", style="green")

@@ -100,11 +100,11 @@ async def test_answer_key_cycles_and_shows_the_answer(engine: Engine) -> None:
         assert "answering" not in status(app)
         seen = []
         for _ in range(4):
-            await pilot.press("a")
+            await pilot.press("s")
             assert listener.responder is not None
             seen.append(listener.responder.current.status)
             if listener.responder.current.status is not None and listener.responder.current.status != 200:
-                assert f"answering {listener.responder.current.status} (a)" in status(app)
+                assert f"answering {listener.responder.current.status} (s)" in status(app)
         assert seen == [500, 503, None, 200]
         assert "answering" not in status(app)
         assert ("Answer", "Webhooks are now answered timeout (no answer)") in notes(app)
@@ -116,7 +116,7 @@ async def test_answer_key_with_proxy_says_the_app_answers(engine: Engine) -> Non
     app = create_app(engine=engine, listener=listener)
     async with app.run_test(size=(160, 40)) as pilot:
         await until(pilot, lambda: app.main_screen.listen_url is not None)
-        await pilot.press("a")
+        await pilot.press("s")
         assert any("your app answers" in message for _, message in notes(app))
 
 

@@ -79,7 +79,7 @@ class MainScreen(Screen[None]):
         Binding("Y", "copy_payload", "Copy payload", show=False),
         Binding("R", "copy_report", "Copy issue report", show=False),
         Binding("r", "replay", "Replay", show=False),
-        Binding("a", "cycle_answer", "Answer", show=False),
+        Binding("s", "cycle_answer", "Answer status", show=False),
         Binding("u", "copy_url", "Copy URL", show=False),
         Binding("f1,question_mark", "app.toggle_keys", "Keys"),
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from inspector.engine.pointer import parse_pointer
+from inspector.engine.pointer import escape, parse_pointer
 from inspector.engine.schema import MISSING, Schema
 from inspector.engine.textsafe import visible
 from inspector.engine.validation import choose_variant
@@ -122,3 +122,36 @@ def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
 
 def parent_name(tokens: list[str]) -> str:
     return visible(tokens[-1]) if tokens else ""
+
+
+def absent_fields(root: Optional[Schema], payload: Any) -> dict[str, list[str]]:
+    """The documented optional fields each object of ``payload`` does not carry: pointer of the
+    object to the keys, in the docs' order.
+
+    The schema is followed the way ``describe`` follows it (array items, map values, the variant
+    of a union the value reads as), so the lists hold for objects inside arrays and ``oneOf``
+    branches too. Required keys are left out: a missing required field is an error issue, not
+    an absence. One pass, no recursion: payloads can be deep and large.
+    """
+    out: dict[str, list[str]] = {}
+    if root is None:
+        return out
+    stack: list[tuple[str, Any, Schema]] = [("", payload, root)]
+    while stack:
+        pointer, value, schema = stack.pop()
+        settled, _, _ = _settle(schema, value)
+        if isinstance(value, dict):
+            missing = [k for k in settled.properties if k not in value and k not in settled.required]
+            if missing:
+                out[pointer] = missing
+            extra = settled.additional if isinstance(settled.additional, Schema) else None
+            for key, child in value.items():
+                if isinstance(child, (dict, list)):
+                    child_schema = settled.properties.get(key, extra)
+                    if child_schema is not None:
+                        stack.append((f"{pointer}/{escape(key)}", child, child_schema))
+        elif isinstance(value, list) and settled.items is not None:
+            for i, child in enumerate(value):
+                if isinstance(child, (dict, list)):
+                    stack.append((f"{pointer}/{i}", child, settled.items))
+    return out

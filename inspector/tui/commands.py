@@ -35,6 +35,11 @@ INSPECTOR: Final[tuple[PaletteCommand, ...]] = (
     PaletteCommand(title="Previous issue or match", help="Jump to the previous issue or search match (N)", action="previous"),
     PaletteCommand(title="Expand all", help="Expand every node (e)", action="expand_all"),
     PaletteCommand(title="Collapse all", help="Collapse to the top-level keys (E)", action="collapse_all"),
+    PaletteCommand(
+        title="Show or hide absent fields",
+        help="Show the documented fields this payload does not carry, dim, where they would be (a)",
+        action="toggle_absent",
+    ),
     PaletteCommand(title="Copy value", help="Copy the selected node's value (y)", action="copy_value"),
     PaletteCommand(title="Copy JSON Pointer", help="Copy the selected node's JSON Pointer (p)", action="copy_pointer"),
     PaletteCommand(title="Copy jq path", help="Copy the selected node's jq path (P)", action="copy_jq"),

@@ -20,10 +20,12 @@ from inspector.engine.textsafe import json_scalar, visible
 from inspector.listen.capture import Capture
 from inspector.listen.tunnel import dashboard_steps
 from inspector.tui.nodes import (
+    ABSENT,
     ERROR_ICON,
     GHOST,
     MORE,
     NOTE,
+    VALUE,
     WARNING_ICON,
     IssueIndex,
     NodeData,
@@ -92,6 +94,10 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
         out.append("Value    ", style="dim")
         out.append("missing", style="bold red")
         out.append("\n")
+    elif data.kind == ABSENT:
+        out.append("Value    ", style="dim")
+        out.append("absent: an optional field this payload does not carry", style="dim italic")
+        out.append("\n")
     else:
         out.append("Value    ", style="dim")
         out.append_text(_value_preview(data.value))
@@ -128,7 +134,7 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
             out.append("\n")
         if doc.enum:
             out.append("Enum     ", style="dim")
-            current = data.value if data.kind != GHOST else MISSING
+            current = data.value if data.kind == VALUE else MISSING
             for n, option in enumerate(doc.enum):
                 if n:
                     out.append("  ")

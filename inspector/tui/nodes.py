@@ -12,6 +12,7 @@ from typing import Any, Final, Iterator, Literal, Mapping, Optional, Sequence
 from rich.text import Text
 
 from inspector.engine.analysis import Analysis
+from inspector.engine.describe import absent_fields
 from inspector.engine.issues import SEVERITY_RANK, Issue, Severity
 from inspector.engine.pointer import escape, parse_pointer
 from inspector.engine.schema import json_type
@@ -22,13 +23,17 @@ VALUE_LIMIT = 80
 ERROR_ICON = "✖"
 WARNING_ICON = "▲"
 
-NodeKind = Literal["value", "ghost", "more", "note"]
+NodeKind = Literal["value", "ghost", "absent", "more", "note"]
 """What a tree line stands for: ``value`` (a node of the payload), ``ghost`` (a required field
-that is missing), ``more`` (a placeholder for the next page of a huge container) or ``note`` (a
-line about the tree itself, such as a search that stopped at its limit)."""
+that is missing), ``absent`` (a documented optional field the payload does not carry, shown on
+request), ``more`` (a placeholder for the next page of a huge container) or ``note`` (a line
+about the tree itself, such as a search that stopped at its limit)."""
 
 VALUE: Final = "value"
 GHOST: Final = "ghost"
+ABSENT: Final = "absent"
+PLACEHOLDERS: Final[frozenset[NodeKind]] = frozenset({GHOST, ABSENT})
+"""The kinds of node that stand for a key the payload lacks."""
 MORE: Final = "more"
 NOTE: Final = "note"
 
@@ -36,7 +41,8 @@ NOTE: Final = "note"
 @dataclass(kw_only=True)
 class NodeData:
     """The payload node behind one tree line (see ``NodeKind``; for a ``note``, ``value`` is
-    its text, for ``more`` how many children are not loaded yet)."""
+    its text, for ``more`` how many children are not loaded yet, for ``absent`` the documented
+    type or None)."""
 
     pointer: str
     key: Optional[str | int]
@@ -65,15 +71,23 @@ def parent_pointer(pointer: str) -> Optional[str]:
 @dataclass
 class IssueIndex:
     """The issues of one analysis arranged for the tree: shown issues in payload order, issues by
-    pointer, (errors, warnings) beneath each pointer, and ghost keys by parent pointer."""
+    pointer, (errors, warnings) beneath each pointer, and the keys the payload lacks by parent
+    pointer: ghost keys (missing required fields) and, when asked for, absent documented ones."""
 
     issues: list[Issue] = field(default_factory=list)
     at: dict[str, list[Issue]] = field(default_factory=dict)
     beneath: dict[str, list[int]] = field(default_factory=dict)
     ghosts: dict[str, list[str]] = field(default_factory=dict)
+    absent: dict[str, list[str]] = field(default_factory=dict)
+    """Documented optional keys the payload does not carry (``describe.absent_fields``); empty
+    unless the user shows them."""
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    """``ghosts`` then ``absent`` under each parent: every placeholder node the tree shows, and
+    what search matches besides the payload."""
 
     @classmethod
-    def build(cls, analysis: Analysis) -> "IssueIndex":
+    def build(cls, analysis: Analysis, *, absent: bool = False) -> "IssueIndex":
+        """The index of ``analysis``; ``absent``: with the absent documented fields."""
         index = cls()
         # The form is already on the summary line; repeating it in the issue list is noise.
         shown = [i for i in analysis.issues if i.code != "form"]
@@ -97,7 +111,39 @@ class IssueIndex:
                 keys = index.ghosts.setdefault(parent, [])
                 if key not in keys:
                     keys.append(key)
+        index.missing = index.ghosts
+        if absent:
+            index.show_absent(absent_fields(analysis.schema, analysis.payload) if analysis.readable else {})
         return index
+
+    def show_absent(self, absent: dict[str, list[str]]) -> None:
+        """Show ``absent`` (parent pointer to keys) as absent nodes; ``{}`` hides them again."""
+        self.absent = absent
+        if not absent:
+            self.missing = self.ghosts
+            return
+        missing = {parent: list(keys) for parent, keys in self.ghosts.items()}
+        for parent, keys in absent.items():
+            shown = missing.setdefault(parent, [])
+            shown.extend(k for k in keys if k not in shown)
+        self.missing = missing
+
+    def placeholders(self, parent: str) -> Iterator[tuple[str, NodeKind]]:
+        """The keys ``parent`` lacks that the tree shows, each with its kind: ghosts first."""
+        ghosts = self.ghosts.get(parent, ())
+        for key in ghosts:
+            yield key, GHOST
+        for key in self.absent.get(parent, ()):
+            if key not in ghosts:
+                yield key, ABSENT
+
+    def kind_of_missing(self, parent: str, key: str) -> Optional[NodeKind]:
+        """``ghost`` or ``absent`` for a key ``parent`` lacks that the tree shows, else None."""
+        if key in self.ghosts.get(parent, ()):
+            return GHOST
+        if key in self.absent.get(parent, ()):
+            return ABSENT
+        return None
 
     def worst(self, pointer: str) -> Optional[Severity]:
         """``error``/``warning`` for a node with such an issue on the node itself."""
@@ -265,10 +311,23 @@ def node_label(
     """The whole line of one node: icon, key, value or child count, muted type tag, and the
     issues on or beneath it. ``shown``: how many children a search left visible."""
     label = Text()
-    if data.kind == GHOST:
-        label.append(f"{ERROR_ICON} ", style="bold red")
-        label.append_text(key_text(data.key))
-        label.append(" — missing, required", style="red")
+    if data.kind in PLACEHOLDERS:
+        key = key_text(data.key)
+        if current_match:
+            key.stylize("reverse")
+        elif match:
+            key.stylize("underline")
+        if data.kind == GHOST:
+            label.append(f"{ERROR_ICON} ", style="bold red")
+            label.append_text(key)
+            label.append(" — missing, required", style="red")
+        else:
+            label.append("○ ", style="dim")
+            key.stylize("dim")
+            label.append_text(key)
+            label.append(" — absent, optional", style="dim italic")
+            if data.value:
+                label.append(f"  {data.value}", style="dim")
         return label
     if data.kind == MORE:
         label.append(f"… {data.value:,} more — press enter to load them", style="italic dim")

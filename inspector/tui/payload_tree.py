@@ -17,19 +17,24 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from inspector.engine.analysis import Analysis
+from inspector.engine.describe import describe
 from inspector.engine.pointer import parse_pointer
 from inspector.tui import _textual_private as private
 from inspector.tui.nodes import (
+    ABSENT,
     GHOST,
     MORE,
     NOTE,
+    PLACEHOLDERS,
     SEARCH_LIMIT,
     VALUE,
     VALUE_LIMIT,
     IssueIndex,
     NodeData,
+    NodeKind,
     child_pointer,
     node_label,
+    parent_pointer,
 )
 from inspector.tui.search import SearchState
 
@@ -108,8 +113,20 @@ class PayloadTree(Tree[NodeData]):
             root.allow_expand = False
             return False
         root.data = NodeData(pointer="", key=None, value=self.analysis.payload)
-        root.allow_expand = root.data.is_container or bool(self.index.ghosts.get(""))
+        root.allow_expand = self._expandable(root.data)
         return True
+
+    def _expandable(self, data: NodeData) -> bool:
+        """A container with children, or one that lacks keys the tree shows (an empty ``{}``)."""
+        return data.is_container or (data.kind == VALUE and bool(self.index.missing.get(data.pointer)))
+
+    def _placeholder(self, parent: NodeData, key: str, kind: NodeKind) -> NodeData:
+        """The node of a key ``parent`` lacks; an absent one carries its documented type."""
+        pointer = child_pointer(parent.pointer, key)
+        label = ""
+        if kind == ABSENT and self.analysis is not None:
+            label = describe(self.analysis.schema, self.analysis.payload, pointer).type_label
+        return NodeData(pointer=pointer, key=key, value=label or None, kind=kind, depth=parent.depth + 1)
 
     def load(self, node: TreeNode[NodeData]) -> int:
         """Add ``node``'s children if they are not there yet (or its next page). Returns how
@@ -127,7 +144,7 @@ class PayloadTree(Tree[NodeData]):
                 key = keys[i] if isinstance(value, dict) else i
                 child_value = value[key]
                 child = NodeData(pointer=child_pointer(data.pointer, key), key=key, value=child_value, depth=data.depth + 1)
-                tnode = node.add(Text(""), child, allow_expand=child.is_container)
+                tnode = node.add(Text(""), child, allow_expand=self._expandable(child))
                 self.by_pointer[child.pointer] = tnode
                 added += 1
             data.next_index = stop
@@ -135,9 +152,9 @@ class PayloadTree(Tree[NodeData]):
                 more = NodeData(pointer=data.pointer, key=None, value=total - stop, kind=MORE, depth=data.depth + 1)
                 node.add_leaf(Text(""), more)
                 added += 1
-        for key in self.index.ghosts.get(data.pointer, ()):
-            ghost = NodeData(pointer=child_pointer(data.pointer, key), key=key, value=None, kind=GHOST, depth=data.depth + 1)
-            self.by_pointer[ghost.pointer] = node.add_leaf(Text(""), ghost)
+        for key, kind in self.index.placeholders(data.pointer):
+            lacking = self._placeholder(data, key, kind)
+            self.by_pointer[lacking.pointer] = node.add_leaf(Text(""), lacking)
             added += 1
         data.loaded = True
         return added
@@ -148,9 +165,9 @@ class PayloadTree(Tree[NodeData]):
         if parent is None or parent.data is None:
             return
         more.remove()
-        # Ghosts were added after the first page; drop them so they stay last.
+        # Ghost and absent nodes were added after the first page; drop them so they stay last.
         for child in list(parent.children):
-            if child.data is not None and child.data.kind == GHOST:
+            if child.data is not None and child.data.kind in PLACEHOLDERS:
                 child.remove()
         parent.data.loaded = False
         self.load(parent)
@@ -329,13 +346,13 @@ class PayloadTree(Tree[NodeData]):
                 elif isinstance(parent_value, list) and token.isdigit() and int(token) < len(parent_value):
                     key = int(token)
                     child = NodeData(pointer=current, key=key, value=parent_value[key], depth=data.depth + 1)
-                elif n == len(tokens) - 1 and token in self.index.ghosts.get(data.pointer, ()):
-                    child = NodeData(pointer=current, key=token, value=None, kind=GHOST, depth=data.depth + 1)
+                elif n == len(tokens) - 1 and (kind := self.index.kind_of_missing(data.pointer, token)) is not None:
+                    child = self._placeholder(data, token, kind)
                 else:
                     return None
                 # The parent shows only the filtered children; opening it must not add the rest.
                 data.loaded = True
-                found = node.add(Text(""), child, allow_expand=child.is_container)
+                found = node.add(Text(""), child, allow_expand=self._expandable(child))
                 self.by_pointer[current] = found
             private.set_expanded_quietly(node, True)
             node = found
@@ -346,12 +363,24 @@ class PayloadTree(Tree[NodeData]):
         the path to the node under the cursor opened."""
         if not self.filtered:
             return
-        cursor = self.cursor_node
-        pointer = cursor.data.pointer if cursor is not None and cursor.data is not None else ""
         expanded, self._unfiltered_expanded = self._unfiltered_expanded, []
         self.filtered = False
         self.matches = set()
         self.current_match = None
+        self._rebuild(expanded)
+
+    def rebuild(self) -> None:
+        """Build the tree again from the index (the absent fields shown or hidden), keeping the
+        nodes expanded and the cursor where they were. A filtered tree is left to the search."""
+        if self.filtered or self.analysis is None:
+            return
+        self._rebuild(self._expanded_pointers())
+
+    def _rebuild(self, expanded: list[str]) -> None:
+        """A new tree with the nodes at ``expanded`` open and the cursor on the node it was on,
+        or on its nearest ancestor when that node is gone."""
+        cursor = self.cursor_node
+        pointer = cursor.data.pointer if cursor is not None and cursor.data is not None else ""
         if not self._new_root():
             return
         for p in expanded:
@@ -364,7 +393,11 @@ class PayloadTree(Tree[NodeData]):
             self.load(node)
             private.set_expanded_quietly(node, True)
         private.invalidate(self)
-        self.focus_node(self.reveal(pointer, move=False) or self.root)
+        target = self.reveal(pointer, move=False)
+        while target is None and pointer:
+            pointer = parent_pointer(pointer) or ""
+            target = self.reveal(pointer, move=False)
+        self.focus_node(target or self.root)
 
     def _expanded_pointers(self) -> list[str]:
         """Pointers of the expanded nodes, parents before children."""
@@ -391,7 +424,7 @@ class PayloadTree(Tree[NodeData]):
                 self.index,
                 expanded=node.is_expanded,
                 match=data.pointer in self.matches,
-                current_match=data.pointer == self.current_match and data.kind == VALUE,
+                current_match=data.pointer == self.current_match and (data.kind == VALUE or data.kind in PLACEHOLDERS),
                 shown=len(node.children) if self.filtered and data.loaded and node.is_expanded else None,
             )
         label.stylize(style)

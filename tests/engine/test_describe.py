@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from inspector.engine.analyze import Engine
-from inspector.engine.describe import describe
+from inspector.engine.describe import absent_fields, describe
+from inspector.engine.inputs import make_engine
 from inspector.engine.schema import MISSING
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -75,3 +79,61 @@ def test_missing_field_is_still_described(engine: Engine, envelope: Callable[...
 def test_no_schema(engine: Engine) -> None:
     result = engine.analyze({"foo": 1})
     assert not describe(result.schema, result.payload, "/foo").listed
+
+
+# -- absent documented fields (the TUI's `a` key) --------------------------------------------------
+
+FIXTURE_SPEC = ROOT / "tests" / "specs" / "fixture-openapi.json"
+
+
+def test_absent_fields_of_the_built_in_sample(engine: Engine, envelope: Callable[..., dict[str, Any]]) -> None:
+    env = envelope()
+    del env["data"]["customer"]["email"]  # optional
+    del env["data"]["holder"]["customer_id"]  # required: an error ghost, never "absent"
+    result = engine.analyze(env)
+    absent = absent_fields(result.schema, result.payload)
+    assert "email" in absent["/data/customer"]
+    assert "customer_id" not in absent.get("/data/holder", [])
+    # The docs' order, and the discount's keys are those of the variant it reads as (Amount).
+    assert absent["/data/voucher/discount"] == ["amount_off_formula", "aggregated_amount_limit", "is_dynamic"]
+    for pointer, keys in absent.items():
+        for key in keys:
+            doc = describe(result.schema, result.payload, f"{pointer}/{key}")
+            assert doc.listed and doc.required is False, (pointer, key)
+
+
+def test_absent_fields_inside_arrays_and_the_chosen_variant() -> None:
+    engine = make_engine([str(FIXTURE_SPEC)], fetched=False)
+    payload = {
+        "order": {"id": "o1", "amount": 5, "status": "PAID", "items": [{"sku": "a"}, {"sku": "b", "quantity": 2}]},
+        "created_at": "2024-01-01T00:00:00Z",
+        "discount": {"type": "PERCENT", "percent_off": 10},
+        "metadata": {"free": {"form": 1}},
+    }
+    result = engine.analyze(payload, event_type="shop.order.created")
+    absent = absent_fields(result.schema, result.payload)
+    assert absent["/order"] == ["customer_name"]
+    assert absent["/order/items/0"] == ["quantity"] and "/order/items/1" not in absent
+    assert "/discount" not in absent  # Percent: every field present; Amount's amount_off is not listed
+    assert absent[""][:3] == ["gift", "gift_strict", "loyalty"]
+    assert "order" not in absent[""] and "created_at" not in absent[""]
+    assert not any(p.startswith("/metadata") for p in absent)  # free-form: nothing is documented
+
+
+def test_absent_fields_without_a_schema_and_along_a_deep_recursion(
+    engine: Engine, envelope: Callable[..., dict[str, Any]]
+) -> None:
+    assert absent_fields(None, {"a": 1}) == {}
+    result = engine.analyze(envelope("nobody.knows"))
+    absent = absent_fields(result.schema, result.payload)
+    # The envelope is documented, the data of an unknown type is not.
+    assert "/event/event_source" in absent and not any(p.startswith("/data") for p in absent)
+    # A recursive schema (an order's parent is an order) followed 5,000 levels down: no recursion.
+    spec = make_engine([str(ROOT / "tests" / "specs" / "fixture-fetch.json")], fetched=False)
+    entry = spec.registry.get("shop.order.paid")
+    assert entry is not None
+    order: Any = {"id": "o", "status": "PAID"}
+    for n in range(5000):
+        order = {"id": f"o{n}", "status": "PAID", "parent": order}
+    absent = absent_fields(entry.schema, {"order": order, "paid_at": "x", "amount": 1})
+    assert absent["/order"] == ["items"] and absent["/order" + "/parent" * 5000] == ["items", "parent"]

@@ -81,6 +81,7 @@ class MainScreen(Screen[None]):
         Binding("r", "replay", "Replay", show=False),
         Binding("s", "cycle_answer", "Answer status", show=False),
         Binding("u", "copy_url", "Copy URL", show=False),
+        Binding("a", "toggle_absent", "Absent fields"),
         Binding("f1,question_mark", "app.toggle_keys", "Keys"),
     ]
 
@@ -92,6 +93,8 @@ class MainScreen(Screen[None]):
     finding_retries: var[bool] = var(False, init=False)
     """True until the file loader has checked every entry for retries."""
     listen_url: var[Optional[str]] = var(None, init=False)
+    show_absent: var[bool] = var(False, init=False)
+    """Whether the tree shows the documented fields the payload does not carry (``a``)."""
     listen_error: var[str] = var("", init=False)
 
     def __init__(
@@ -329,7 +332,7 @@ class MainScreen(Screen[None]):
     def watch_current(self, entry: Optional[Entry]) -> None:
         if entry is None:
             return
-        self.index = IssueIndex.build(entry.analysis)
+        self.index = IssueIndex.build(entry.analysis, absent=self.show_absent)
         self.typing.slow = False
         tree = self.payload_tree
         tree.show(entry.analysis, self.index)
@@ -354,7 +357,7 @@ class MainScreen(Screen[None]):
         note = self.search_state.note()
         self.query_one(SummaryLine).show(self.current.analysis if self.current else None, note)
         # Only digits and fixed words: border titles are markup.
-        self.payload_tree.border_subtitle = note.strip()
+        self.payload_tree.border_subtitle = " · ".join(p for p in (note.strip(), "absent fields shown" * self.show_absent) if p)
 
     def _show_details(self, data: Optional[NodeData]) -> None:
         entry = self.current
@@ -451,7 +454,7 @@ class MainScreen(Screen[None]):
         """Filter the tree to the nodes matching ``query`` and put the cursor on the first; an
         empty query shows the whole tree again."""
         self.typing.cancel()
-        state, took = find(self.current.analysis if self.current else None, query, self.index.ghosts)
+        state, took = find(self.current.analysis if self.current else None, query, self.index.missing)
         self.typing.slow = self.typing.slow or took > SLOW_SEARCH_SECONDS
         self.search_state = state
         self.payload_tree.show_search(state)
@@ -465,6 +468,24 @@ class MainScreen(Screen[None]):
         self.search_state = NO_SEARCH
         self.payload_tree.show_search(NO_SEARCH)
         self._show_details(self.payload_tree.cursor_data)
+
+    # ------------------------------------------------------------------ absent fields
+
+    def action_toggle_absent(self) -> None:
+        self.show_absent = not self.show_absent
+
+    def watch_show_absent(self, show: bool) -> None:
+        entry = self.current
+        if entry is not None:
+            if show and entry.analysis.schema is None:
+                self.notify("No schema is known for this payload: no documented fields to compare", timeout=3)
+            self.index = IssueIndex.build(entry.analysis, absent=show)
+            self.payload_tree.index = self.index
+            self.payload_tree.rebuild()
+            if self.search_state.active:
+                self._run_search(self.search_state.query)
+            self._show_details(self.payload_tree.cursor_data)
+        self._refresh_summary()
 
     # ------------------------------------------------------------------ copy
 

@@ -173,7 +173,8 @@ def _run_tui(engine: Engine, listener: Listener) -> int:
     except ImportError as exc:
         print(f"voucherify-inspect: the TUI is not available ({exc}); use --no-tui", file=sys.stderr)
         return 2
-    app = create_app(engine=engine, listener=listener)
+    # The trigger key signs with the secret the listener checks against.
+    app = create_app(engine=engine, listener=listener, secret=listener.secret)
 
     async def run_app() -> None:
         # SIGTERM, SIGHUP (the terminal closed) and a SIGINT from kill (a Ctrl-C typed in the

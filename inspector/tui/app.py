@@ -15,10 +15,12 @@ from textual.screen import Screen
 from inspector.engine.analyze import Engine
 from inspector.engine.inputs import make_engine
 from inspector.listen.capture import Entry
+from inspector.listen.signature import secret_from
 from inspector.listen.source import LiveSource
 from inspector.tui.commands import CommandSource
 from inspector.tui.live import LiveFeed
 from inspector.tui.screens.main import MainScreen
+from inspector.tui.trigger import Trigger
 
 class InspectorApp(App[None]):
     """voucherify-inspect's TUI."""
@@ -35,12 +37,14 @@ class InspectorApp(App[None]):
         entries: Sequence[Entry] = (),
         listener: Optional[LiveSource] = None,
         stdin: Optional[bytes] = None,
+        secret: Optional[str] = None,
     ) -> None:
         super().__init__()
         self.engine = engine
         self.live = LiveFeed(listener) if listener is not None else None
+        self.trigger = Trigger(secret=secret)
         self.main_screen = MainScreen(
-            engine=engine, paths=paths, event_type=event_type, entries=entries, stdin=stdin, live=self.live
+            engine=engine, paths=paths, event_type=event_type, entries=entries, stdin=stdin, live=self.live, trigger=self.trigger
         )
 
     def get_default_screen(self) -> Screen[Any]:
@@ -75,10 +79,12 @@ def create_app(
     entries: Optional[Sequence[Entry]] = None,
     listener: Optional[LiveSource] = None,
     stdin: Optional[bytes] = None,
+    secret: Optional[str] = None,
 ) -> InspectorApp:
     """The one way to build the app. ``paths`` load in a worker; ``entries`` (e.g. from the
     capture store) show at once; ``listener`` adds live capture; ``stdin`` holds the bytes read
-    for a ``-`` path before the terminal was taken over."""
+    for a ``-`` path before the terminal was taken over; ``secret`` signs what the trigger key
+    sends (None: ``$VOUCHERIFY_WEBHOOK_SECRET``, if set)."""
     return InspectorApp(
         engine=engine if engine is not None else make_engine(None),
         paths=paths,
@@ -86,4 +92,5 @@ def create_app(
         entries=entries or (),
         listener=listener,
         stdin=stdin,
+        secret=secret if secret is not None else secret_from(None),
     )

@@ -40,6 +40,11 @@ INSPECTOR: Final[tuple[PaletteCommand, ...]] = (
         help="Show the documented fields this payload does not carry, dim, where they would be (a)",
         action="toggle_absent",
     ),
+    PaletteCommand(
+        title="Trigger webhook",
+        help="Send this payload, signed and with fresh ids, to your handler and show its answer (t)",
+        action="trigger",
+    ),
     PaletteCommand(title="Copy value", help="Copy the selected node's value (y)", action="copy_value"),
     PaletteCommand(title="Copy JSON Pointer", help="Copy the selected node's JSON Pointer (p)", action="copy_pointer"),
     PaletteCommand(title="Copy jq path", help="Copy the selected node's jq path (P)", action="copy_jq"),

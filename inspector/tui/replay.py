@@ -4,7 +4,7 @@ body), and what the app shows of the answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, Optional, Sequence
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -27,8 +27,10 @@ class ReplayRequest:
     body: Optional[bytes]
 
 
-class ReplayScreen(ModalScreen[Optional[ReplayRequest]]):
-    """Asks for a target URL (prefilled with the forward URL) and lets the body be edited."""
+class SendScreen(ModalScreen[Optional[ReplayRequest]]):
+    """Asks where to send a webhook (prefilled) and lets its body be edited: the dialog of the
+    replay and trigger keys. ``body`` None: the body is not text and goes as it is. A subclass
+    may refuse what was typed (``refusal``): the reason shows in the dialog, which stays open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -36,45 +38,48 @@ class ReplayScreen(ModalScreen[Optional[ReplayRequest]]):
     ]
 
     DEFAULT_CSS = """
-    ReplayScreen {
+    SendScreen {
         align: center middle;
     }
-    ReplayScreen > Vertical {
+    SendScreen > Vertical {
         width: 90%;
         height: 80%;
         border: thick $primary;
         background: $surface;
         padding: 1 2;
     }
-    ReplayScreen TextArea {
+    SendScreen TextArea {
         height: 1fr;
     }
-    ReplayScreen Horizontal {
+    SendScreen Horizontal {
         height: auto;
         align-horizontal: right;
     }
+    SendScreen #send-refusal {
+        color: $error;
+    }
     """
 
-    def __init__(self, capture: Capture, forward_url: Optional[str]) -> None:
+    def __init__(self, *, title: Text, url: str, url_label: str, body: Optional[str], body_label: str, notes: Sequence[Text] = ()) -> None:
         super().__init__()
-        self.capture = capture
-        self.forward_url = forward_url or capture.forward_url or ""
-        self.original: Optional[str]
-        try:
-            self.original = capture.body.decode("utf-8")
-        except UnicodeDecodeError:
-            self.original = None
+        self.title_text = title
+        self.url = url
+        self.url_label = url_label
+        self.original = body
+        self.body_label = body_label
+        self.notes = list(notes)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"Replay {visible(self.capture.method)} {visible(self.capture.path)}", style="bold"))
-            yield Label(Text("Target URL (empty: the forward URL)"))
-            yield Input(value=self.forward_url, placeholder="http://localhost:3000/webhooks", id="replay-url")
-            if self.original is None:
-                yield Label(Text("The body is not UTF-8 text: it is re-sent unchanged.", style="italic"))
-            else:
-                yield Label(Text("Body (edit to send a variant; it is re-signed)"))
+            yield Label(self.title_text)
+            for note in self.notes:
+                yield Label(note)
+            yield Label(Text(self.url_label))
+            yield Input(value=self.url, placeholder="http://localhost:3000/webhooks", id="replay-url")
+            yield Label(Text(self.body_label, style="italic" if self.original is None else ""))
+            if self.original is not None:
                 yield TextArea(self.original, language=None, id="replay-body", soft_wrap=True)
+            yield Label(Text(""), id="send-refusal")
             with Horizontal():
                 yield Button("Cancel", id="replay-cancel")
                 yield Button("Send (ctrl+s)", variant="primary", id="replay-send")
@@ -92,10 +97,40 @@ class ReplayScreen(ModalScreen[Optional[ReplayRequest]]):
             text = self.query_one("#replay-body", TextArea).text
             if text != self.original:
                 body = text.encode("utf-8")
-        self.dismiss(ReplayRequest(url=url, body=body))
+        request = ReplayRequest(url=url, body=body)
+        refused = self.refusal(request)
+        if refused:
+            self.query_one("#send-refusal", Label).update(Text(refused))
+            return
+        self.dismiss(request)
+
+    def refusal(self, request: ReplayRequest) -> str:
+        """Why ``request`` cannot be sent (shown in the dialog), or "" to send it."""
+        return ""
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ReplayScreen(SendScreen):
+    """Asks for a target URL (prefilled with the forward URL) and lets the body be edited."""
+
+    def __init__(self, capture: Capture, forward_url: Optional[str]) -> None:
+        try:
+            original: Optional[str] = capture.body.decode("utf-8")
+        except UnicodeDecodeError:
+            original = None
+        super().__init__(
+            title=Text(f"Replay {visible(capture.method)} {visible(capture.path)}", style="bold"),
+            url=forward_url or capture.forward_url or "",
+            url_label="Target URL (empty: the forward URL)",
+            body=original,
+            body_label="Body (edit to send a variant; it is re-signed)"
+            if original is not None
+            else "The body is not UTF-8 text: it is re-sent unchanged.",
+        )
+        self.capture = capture
+        self.forward_url = self.url
 
 
 def replay_entries(engine: Engine, capture: Capture, result: Capture) -> list[Entry]:

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
 from inspector.listen.capture import Capture, Entry
+from inspector.listen.signature import secret_from
 from inspector.tui import clipboard, commands
 from inspector.tui.details import DetailsPane, capture_details, node_details, public_details, retry_details
 from inspector.tui.event_list import EventList
@@ -48,11 +49,12 @@ from inspector.tui.search import NO_SEARCH, SLOW_SEARCH_SECONDS, SearchState, Ty
 from inspector.tui.search_bar import SearchBar
 from inspector.tui.status_bar import StatusBar
 from inspector.tui.summary import SummaryLine
+from inspector.tui.trigger import Trigger
 from inspector.tui.welcome import Welcome
 
 Towards = Literal["issue", "match"]
 
-FAILED: Final[dict[str, str]] = {"replay": "Replay failed", "load": "Loading failed"}
+FAILED: Final[dict[str, str]] = {"replay": "Replay failed", "load": "Loading failed", "trigger": "Trigger failed"}
 """Toast titles for this screen's workers that raised, by worker group (a listener that cannot
 start says so in the status bar instead)."""
 
@@ -82,6 +84,7 @@ class MainScreen(Screen[None]):
         Binding("s", "cycle_answer", "Answer status", show=False),
         Binding("u", "copy_url", "Copy URL", show=False),
         Binding("a", "toggle_absent", "Absent fields"),
+        Binding("t", "trigger", "Trigger"),
         Binding("f1,question_mark", "app.toggle_keys", "Keys"),
     ]
 
@@ -106,9 +109,11 @@ class MainScreen(Screen[None]):
         entries: Sequence[Entry] = (),
         stdin: Optional[bytes] = None,
         live: Optional[LiveFeed] = None,
+        trigger: Optional[Trigger] = None,
     ) -> None:
         super().__init__()
         self.engine = engine
+        self.trigger = trigger if trigger is not None else Trigger(secret=secret_from(None))
         self.paths = list(paths)
         self.event_type = event_type
         self.initial_entries = list(entries)
@@ -530,11 +535,23 @@ class MainScreen(Screen[None]):
         self.add_entries(replay_entries(self.engine, capture, result), top=True)
         announce(self.app, result, request)
 
+    # ------------------------------------------------------------------ trigger
+
+    def action_trigger(self) -> None:
+        """Send the payload shown to a handler (``tui/trigger.py``): by default the listener's
+        forward target, else the listener itself."""
+        entry = self.current
+        if entry is None:
+            self.notify("No payload to trigger", timeout=2)
+            return
+        default = (self.live.forward_url or self.listen_url) if self.live is not None else None
+        self.trigger.ask(self, entry.analysis, default_url=default)
+
     # ------------------------------------------------------------------ workers
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one place this screen's workers (loader, listener, replay) end up when they
+        """The one place this screen's workers (loader, listener, replay, trigger) end up when they
         raise: never a traceback, never markup."""
         if event.state != WorkerState.ERROR:
             return

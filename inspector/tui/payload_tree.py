@@ -7,7 +7,7 @@ rebuilt with only the matches and the path to each, and rebuilt whole when the s
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable, Iterator, Optional
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +20,7 @@ from inspector.engine.analysis import Analysis
 from inspector.engine.describe import describe
 from inspector.engine.pointer import parse_pointer
 from inspector.tui import _textual_private as private
+from inspector.tui import tree_ops
 from inspector.tui.nodes import (
     ABSENT,
     GHOST,
@@ -176,7 +177,6 @@ class PayloadTree(Tree[NodeData]):
 
     def expand_to_level(self, level: int) -> None:
         """Show every node down to ``level`` (1 = the top-level keys), nothing deeper."""
-        self.budget_hit = False
         self._collapse_quietly()
         self._expand_bfs(lambda depth: depth < level)
 
@@ -193,7 +193,6 @@ class PayloadTree(Tree[NodeData]):
 
     def expand_everything(self) -> None:
         """Expand every node, within ``EXPAND_BUDGET`` new nodes."""
-        self.budget_hit = False
         self._expand_bfs(lambda depth: True)
 
     def collapse_everything(self) -> None:
@@ -204,34 +203,12 @@ class PayloadTree(Tree[NodeData]):
         private.invalidate(self)
 
     def _collapse_quietly(self) -> None:
-        # TreeNode.collapse_all() posts one message per node: thousands for a big payload.
-        # Expanded state is flipped quietly and the tree invalidated once.
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            if private.set_expanded_quietly(node, False):
-                stack.extend(node.children)
+        tree_ops.collapse_quietly(self)
 
-    def _expand_bfs(self, wanted: Any) -> None:
-        created = 0
-        frontier = [self.root]
-        while frontier:
-            following: list[TreeNode[NodeData]] = []
-            for node in frontier:
-                data = node.data
-                if data is None or not node.allow_expand or not wanted(data.depth):
-                    continue
-                if created >= EXPAND_BUDGET:
-                    self.budget_hit = True
-                    frontier = []
-                    break
-                created += self.load(node)
-                # Quietly, as in _collapse_quietly: no NodeExpanded message per node.
-                private.set_expanded_quietly(node, True)
-                following.extend(node.children)
-            else:
-                frontier = following
-        private.invalidate(self)
+    def _expand_bfs(self, wanted: Callable[[int], bool]) -> None:
+        self.budget_hit = tree_ops.expand_bfs(
+            self, load=self.load, wanted=lambda node: node.data is not None and wanted(node.data.depth), budget=EXPAND_BUDGET
+        )
 
     def reveal(self, pointer: str, *, move: bool = True) -> Optional[TreeNode[NodeData]]:
         """Expand the path to ``pointer`` (loading pages as needed) and optionally move the cursor
@@ -263,9 +240,7 @@ class PayloadTree(Tree[NodeData]):
 
     def focus_node(self, node: TreeNode[NodeData]) -> None:
         """Put the cursor on ``node`` and scroll it into view."""
-        private.build_lines(self)  # so node.line is current
-        self.move_cursor(node, animate=False)
-        self.scroll_to_node(node, animate=False)
+        tree_ops.focus_node(self, node)
 
     @property
     def cursor_data(self) -> Optional[NodeData]:

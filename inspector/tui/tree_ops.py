@@ -1,0 +1,64 @@
+"""Expanding and collapsing a Textual ``Tree`` in bulk without a message per node, and moving
+its cursor to a node just revealed: shared by the payload tree and the docs tree.
+
+``TreeNode.expand()``/``collapse()`` post one message per node; "expand all" on thousands of
+nodes made of that takes seconds. The state is flipped quietly and the tree invalidated once
+(``_textual_private``)."""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from inspector.tui import _textual_private as private
+
+T = TypeVar("T")
+
+
+def collapse_quietly(tree: Tree[T]) -> None:
+    """Collapse every node (the caller invalidates the tree)."""
+    stack = [tree.root]
+    while stack:
+        node = stack.pop()
+        if private.set_expanded_quietly(node, False):
+            stack.extend(node.children)
+
+
+def expand_bfs(
+    tree: Tree[T],
+    *,
+    load: Callable[[TreeNode[T]], int],
+    wanted: Callable[[TreeNode[T]], bool],
+    budget: int,
+) -> bool:
+    """Expand, level by level from the root, every expandable node ``wanted`` says yes to,
+    loading its children with ``load`` (which returns how many it added), until ``budget``
+    nodes have been created. Returns True when the budget stopped it."""
+    created = 0
+    frontier = [tree.root]
+    hit = False
+    while frontier:
+        following: list[TreeNode[T]] = []
+        for node in frontier:
+            if node.data is None or not node.allow_expand or not wanted(node):
+                continue
+            if created >= budget:
+                hit = True
+                frontier = []
+                break
+            created += load(node)
+            private.set_expanded_quietly(node, True)
+            following.extend(node.children)
+        else:
+            frontier = following
+    private.invalidate(tree)
+    return hit
+
+
+def focus_node(tree: Tree[T], node: TreeNode[T]) -> None:
+    """Put the cursor on ``node`` and scroll it into view."""
+    private.build_lines(tree)  # so node.line is current
+    tree.move_cursor(node, animate=False)
+    tree.scroll_to_node(node, animate=False)

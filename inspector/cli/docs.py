@@ -1,8 +1,9 @@
 """``voucherify-inspect docs [TYPE]``: an event type's documentation without a payload.
 
-``--format markdown|json`` prints the tree (``inspector.engine.doctree``) headless. Without
-``--format`` it prints markdown too: the interactive docs view (a TUI screen on the same tree) is
-not built yet, and on a terminal a note on stderr says so. Without TYPE it lists the event types.
+On a terminal it opens the docs screen of the TUI (``inspector/tui/screens/docs.py``): the tree
+of TYPE's fields, or without TYPE the list of event types to choose from. ``--format
+markdown|json`` prints the same tree (``inspector.engine.doctree``) headless; so does a run whose
+output is not a terminal (markdown).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
 from inspector.cli import options
 
@@ -22,17 +23,19 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p = sub.add_parser(
         "docs",
         help="an event type's documented fields (every field, type, required, description)",
-        description="Print the documentation of an event type as a tree of its fields: path, type, "
+        description="Show the documentation of an event type as a tree of its fields: path, type, "
         "required, nullable, enum values, format, range, example and description; oneOf variants as "
-        "labelled branches, maps as their value schema, recursive schemas shown once. Without TYPE, "
-        "list the event types known.",
+        "labelled branches, maps as their value schema, recursive schemas shown once. On a terminal "
+        "it opens in the inspector (search with /, x opens the docs' example, t sends it to your "
+        "handler); with --format, or when the output is not a terminal, it is printed. Without TYPE: "
+        "the event types known.",
     )
     p.add_argument("event_type", nargs="?", metavar="TYPE", help="event type, e.g. voucher.published (or EVENTS.VOUCHER.PUBLISHED)")
     p.add_argument(
         "--format",
         choices=("markdown", "json"),
         default=None,
-        help="markdown (a table, the default) or json (the tree)",
+        help="print it: markdown (a table; the default when the output is not a terminal) or json (the tree)",
     )
     p.add_argument(
         "--form",
@@ -52,16 +55,22 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     fmt = args.format
     if fmt is None:
-        fmt = "markdown"
         if out.isatty():
-            print(
-                "voucherify-inspect: the interactive docs view is not available yet; printing markdown "
-                "(--format markdown|json chooses)",
-                file=sys.stderr,
-            )
+            return _run_tui(engine, args.event_type, args.form)
+        fmt = "markdown"
     if args.event_type is None:
         return list_types(engine, fmt, out)
     return print_tree(engine, args.event_type, fmt, args.form, out)
+
+
+def _run_tui(engine: Engine, event_type: Optional[str], form: str) -> int:
+    from inspector.tui.app import create_app
+    from inspector.tui.screens.docs import DocsStart
+
+    entry = engine.registry.get(event_type) if event_type else None
+    start = DocsStart(event_type=entry.event_type if entry is not None else None, form="data" if form == "data" else "envelope")
+    create_app(engine=engine, docs=start).run()
+    return 0
 
 
 def list_types(engine: Engine, fmt: str, out: TextIO) -> int:

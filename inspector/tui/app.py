@@ -7,9 +7,10 @@ all do. What the screen shows and does is in ``screens/main.py``.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, ClassVar, Iterable, Optional, Sequence
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from inspector.engine.analyze import Engine
@@ -19,6 +20,7 @@ from inspector.listen.signature import secret_from
 from inspector.listen.source import LiveSource
 from inspector.tui.commands import CommandSource
 from inspector.tui.live import LiveFeed
+from inspector.tui.screens.docs import DocsScreen, DocsStart
 from inspector.tui.screens.main import MainScreen
 from inspector.tui.trigger import Trigger
 
@@ -27,6 +29,12 @@ class InspectorApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "voucherify-inspect"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # A payload view opened over another screen (the docs' example): escape goes back, once
+        # the screen's own escape (ending a search) has nothing to do.
+        Binding("escape", "back", "Back"),
+    ]
 
     def __init__(
         self,
@@ -38,6 +46,7 @@ class InspectorApp(App[None]):
         listener: Optional[LiveSource] = None,
         stdin: Optional[bytes] = None,
         secret: Optional[str] = None,
+        docs: Optional[DocsStart] = None,
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -46,9 +55,15 @@ class InspectorApp(App[None]):
         self.main_screen = MainScreen(
             engine=engine, paths=paths, event_type=event_type, entries=entries, stdin=stdin, live=self.live, trigger=self.trigger
         )
+        self.docs_screen = DocsScreen(engine=engine, start=docs, trigger=self.trigger) if docs is not None else None
 
     def get_default_screen(self) -> Screen[Any]:
-        return self.main_screen
+        return self.docs_screen if self.docs_screen is not None else self.main_screen
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return len(self.screen_stack) > 1 and isinstance(self.screen, MainScreen)
+        return True
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -80,11 +95,13 @@ def create_app(
     listener: Optional[LiveSource] = None,
     stdin: Optional[bytes] = None,
     secret: Optional[str] = None,
+    docs: Optional[DocsStart] = None,
 ) -> InspectorApp:
     """The one way to build the app. ``paths`` load in a worker; ``entries`` (e.g. from the
     capture store) show at once; ``listener`` adds live capture; ``stdin`` holds the bytes read
     for a ``-`` path before the terminal was taken over; ``secret`` signs what the trigger key
-    sends (None: ``$VOUCHERIFY_WEBHOOK_SECRET``, if set)."""
+    sends (None: ``$VOUCHERIFY_WEBHOOK_SECRET``, if set); ``docs`` starts on the documentation of
+    an event type (or the list of them) instead of payloads."""
     return InspectorApp(
         engine=engine if engine is not None else make_engine(None),
         paths=paths,
@@ -93,4 +110,5 @@ def create_app(
         listener=listener,
         stdin=stdin,
         secret=secret if secret is not None else secret_from(None),
+        docs=docs,
     )

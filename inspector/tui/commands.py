@@ -72,3 +72,30 @@ def system_commands(node: Widget, commands: Iterable[PaletteCommand]) -> Iterato
     """``commands`` as Textual's palette entries, each running its action on ``node``."""
     for command in commands:
         yield SystemCommand(command.title, command.help, partial(node.run_action, command.action))
+
+DOCS: Final[tuple[PaletteCommand, ...]] = (
+    PaletteCommand(title="Search the docs", help="Find fields by key, path or description (/)", action="search"),
+    PaletteCommand(title="Next match", help="Jump to the next field the search found (n)", action="next"),
+    PaletteCommand(title="Previous match", help="Jump to the previous field the search found (N)", action="previous"),
+    PaletteCommand(title="Expand all", help="Expand every documented field (e)", action="expand_all"),
+    PaletteCommand(title="Collapse all", help="Collapse to the top-level fields (E)", action="collapse_all"),
+    PaletteCommand(title="Copy JSON Pointer", help="Copy the field's pointer, * for any index or key (p)", action="copy_pointer"),
+    PaletteCommand(title="Copy jq path", help="Copy the field's jq path (P)", action="copy_jq"),
+    PaletteCommand(
+        title="Open the example",
+        help="Open the docs' example of this event in the payload view; escape comes back (x)",
+        action="example",
+    ),
+    PaletteCommand(
+        title="Trigger webhook",
+        help="Send the docs' example, signed and with fresh ids, to your handler and show its answer (t)",
+        action="trigger",
+    ),
+    PaletteCommand(title="Focus event types", help="Move to the list of event types", action="app.focus('type-options')"),
+    PaletteCommand(title="Focus docs tree", help="Move to the documentation tree", action="app.focus('doc-tree')"),
+    *(
+        PaletteCommand(title=f"Expand to level {n}", help=f"Show fields down to depth {n} ({n})", action=f"expand_level({n})")
+        for n in range(1, 10)
+    ),
+)
+"""The docs screen's commands, in palette order."""

@@ -55,7 +55,8 @@ class RetriesFound(Message, bubble=False):
 
 @dataclass
 class FirstTreePainted(Message, bubble=False):
-    """The refresh that drew the first payload's tree is done (time to first paint ends here)."""
+    """The refresh that drew the first tree (a payload's, or the docs screen's first event type)
+    is done: time to first paint ends here."""
 
 
 @dataclass
@@ -96,3 +97,21 @@ class IssueChosen(Message):
 @dataclass
 class SearchCleared(Message):
     """Escape in the search bar: drop the search."""
+
+
+@dataclass
+class TypeHighlighted(Message):
+    """The docs screen's type list moved onto an event type: show its documentation."""
+
+    event_type: str
+
+    def can_replace(self, message: Message) -> bool:
+        # A held j key: only the type the cursor ends on needs its tree built.
+        return isinstance(message, TypeHighlighted)
+
+
+@dataclass
+class TypeChosen(Message):
+    """Enter on an event type (or in the filter): read its documentation (focus the tree)."""
+
+    event_type: str

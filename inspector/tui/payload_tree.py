@@ -12,7 +12,7 @@ from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 from rich.style import Style
 from rich.text import Text
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -51,14 +51,7 @@ OPEN_DEPTH = 2
 class PayloadTree(Tree[NodeData]):
     """The tree of the payload being read, with issue marks and search marks."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("h,left", "collapse_or_parent", "Collapse / parent", show=False),
-        Binding("l,right", "expand_or_child", "Expand / child", show=False),
-        Binding("g,home", "scroll_home", "First node", show=False),
-        Binding("G,end", "scroll_end", "Last node", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = tree_ops.TREE_BINDINGS
 
     DEFAULT_CSS = """
     PayloadTree {
@@ -403,11 +396,7 @@ class PayloadTree(Tree[NodeData]):
                 shown=len(node.children) if self.filtered and data.loaded and node.is_expanded else None,
             )
         label.stylize(style)
-        if node.allow_expand:
-            prefix = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE, base_style + Style(dim=True))
-        else:
-            prefix = ("", base_style)
-        return Text.assemble(prefix, label)
+        return tree_ops.with_icon(self, node, label, base_style)
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
         # Tree measures every line's width on each rebuild; building each label's Text for that
@@ -445,23 +434,10 @@ class PayloadTree(Tree[NodeData]):
             self.focus_node(parent.children[start])
 
     def action_collapse_or_parent(self) -> None:
-        node = self.cursor_node
-        if node is None:
-            return
-        if node.is_expanded and node.allow_expand:
-            node.collapse()
-        elif node.parent is not None:
-            self.focus_node(node.parent)
+        tree_ops.collapse_or_parent(self)
 
     def action_expand_or_child(self) -> None:
-        node = self.cursor_node
-        if node is None or not node.allow_expand:
-            return
-        if not node.is_expanded:
-            self.load(node)
-            node.expand()
-        elif node.children:
-            self.focus_node(node.children[0])
+        tree_ops.expand_or_child(self, self.load)
 
 
 def _ancestors(node: TreeNode[NodeData]) -> Iterator[TreeNode[NodeData]]:

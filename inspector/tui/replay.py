@@ -43,17 +43,28 @@ class SendScreen(ModalScreen[Optional[ReplayRequest]]):
     }
     SendScreen > Vertical {
         width: 90%;
-        height: 80%;
+        max-width: 140;
+        height: 90%;
         border: thick $primary;
         background: $surface;
-        padding: 1 2;
+        padding: 0 1;
+    }
+    SendScreen Label {
+        width: 1fr;
+    }
+    SendScreen #replay-url {
+        margin-bottom: 1;
     }
     SendScreen TextArea {
         height: 1fr;
+        min-height: 3;
     }
     SendScreen Horizontal {
         height: auto;
         align-horizontal: right;
+    }
+    SendScreen Horizontal Label {
+        width: auto;
     }
     SendScreen #send-refusal {
         color: $error;
@@ -75,14 +86,15 @@ class SendScreen(ModalScreen[Optional[ReplayRequest]]):
             for note in self.notes:
                 yield Label(note)
             yield Label(Text(self.url_label))
-            yield Input(value=self.url, placeholder="http://localhost:3000/webhooks", id="replay-url")
+            yield Input(value=self.url, placeholder="http://localhost:3000/webhooks", id="replay-url", compact=True)
             yield Label(Text(self.body_label, style="italic" if self.original is None else ""))
             if self.original is not None:
                 yield TextArea(self.original, language=None, id="replay-body", soft_wrap=True)
             yield Label(Text(""), id="send-refusal")
             with Horizontal():
-                yield Button("Cancel", id="replay-cancel")
-                yield Button("Send (ctrl+s)", variant="primary", id="replay-send")
+                yield Button("Cancel (esc)", id="replay-cancel", compact=True)
+                yield Label(" ")
+                yield Button("Send (ctrl+s)", variant="primary", id="replay-send", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "replay-send":

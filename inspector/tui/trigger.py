@@ -50,17 +50,15 @@ class TriggerScreen(SendScreen):
 
         notes = [Text(describe_payload(analysis), style="dim")]
         if signed:
-            notes.append(Text("Signed (x-voucherify-signature) with the webhook secret; ids and created_at are fresh.", style="dim"))
+            notes.append(Text("Signed with the webhook secret · fresh ids and created_at", style="dim"))
         else:
-            notes.append(
-                Text(f"Not signed: no webhook secret (set ${SECRET_ENV}, or listen --secret). Ids and created_at are fresh.", style="yellow")
-            )
+            notes.append(Text(f"Not signed: no webhook secret (${SECRET_ENV}) · fresh ids and created_at", style="yellow"))
         super().__init__(
             title=Text(f"Trigger {visible(analysis.event_type or 'this payload')}", style="bold"),
             url=url,
             url_label="Your handler's URL",
             body=json.dumps(payload, indent=2, ensure_ascii=False),
-            body_label="Body (edit to send a variant; it is sent compact and signed as Voucherify does)",
+            body_label="Body (sent compact, as Voucherify sends it; edit to send a variant)",
             notes=notes,
         )
         self.payload = payload

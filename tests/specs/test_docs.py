@@ -178,7 +178,11 @@ def test_an_unknown_type_exits_2_with_suggestions(capsys: pytest.CaptureFixture[
     assert "spec fetch" in err
 
 
-def test_without_format_it_prints_markdown_and_says_so_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_format_it_prints_markdown_unless_on_a_terminal_where_the_tui_opens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from inspector.tui.app import InspectorApp
+
     assert main(["docs", "customer.holder.assignment.deleted"]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("# customer.holder.assignment.deleted") and captured.err == ""
@@ -187,11 +191,20 @@ def test_without_format_it_prints_markdown_and_says_so_on_a_terminal(monkeypatch
         def isatty(self) -> bool:
             return True
 
+    opened: list[InspectorApp] = []
+    monkeypatch.setattr(InspectorApp, "run", lambda self, *a, **k: opened.append(self))
     tty = Tty()
     monkeypatch.setattr("sys.stdout", tty)
-    assert main(["docs", "customer.holder.assignment.deleted"]) == 0
-    assert tty.getvalue().startswith("# customer.holder.assignment.deleted")
-    assert "the interactive docs view is not available yet; printing markdown" in capsys.readouterr().err
+    # On a terminal: the docs screen, on the type's canonical name and the form asked for.
+    assert main(["docs", "EVENTS.CUSTOMER.HOLDER.ASSIGNMENT.DELETED", "--form", "data"]) == 0
+    assert main(["docs"]) == 0
+    assert tty.getvalue() == "" and capsys.readouterr().err == ""
+    first, second = (app.docs_screen for app in opened)
+    assert first is not None and (first.start.event_type, first.start.form) == ("customer.holder.assignment.deleted", "data")
+    assert second is not None and second.start.event_type is None
+    # --format prints, terminal or not.
+    assert main(["docs", "customer.holder.assignment.deleted", "--format", "markdown"]) == 0
+    assert tty.getvalue().startswith("# customer.holder.assignment.deleted") and len(opened) == 2
 
 
 @pytest.mark.parametrize(

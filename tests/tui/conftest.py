@@ -4,11 +4,16 @@ isolated data dir, no cursor blink, and a clipboard that records instead of copy
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
+import socket
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, AsyncIterator, Callable, Optional
 
 import pytest
+from aiohttp import web
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -129,3 +134,41 @@ class FakeListener:
             forward_status=202,
             forward_latency_ms=12.0,
         )
+
+
+SECRET = "whsec_tui_trigger_5c2a"
+"""The webhook secret the trigger tests' handler checks signatures with."""
+
+
+@dataclass
+class Handler:
+    """The user's webhook handler: checks the signature as Voucherify's docs say (HMAC-SHA256 of
+    the body, lowercase hex), answers 401 when it differs."""
+
+    url: str = ""
+    received: list[tuple[dict[str, str], bytes, bool]] = field(default_factory=list)
+
+    async def webhooks(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        ok = hmac.compare_digest(request.headers.get("x-voucherify-signature", ""), expected)
+        self.received.append((dict(request.headers), body, ok))
+        if not ok:
+            return web.Response(status=401, text="invalid signature\x1b[2J\x07")
+        return web.json_response({"received": json.loads(body).get("id")})
+
+
+@pytest.fixture
+async def handler() -> AsyncIterator[Handler]:
+    found = Handler()
+    app = web.Application()
+    app.router.add_post("/webhooks", found.webhooks)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    await web.SockSite(runner, sock).start()
+    found.url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhooks"
+    yield found
+    await runner.cleanup()
+    sock.close()

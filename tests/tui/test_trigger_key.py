@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import socket
-from dataclasses import dataclass, field
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
-from aiohttp import web
 from textual.widgets import Input, Label, TextArea
 
 from inspector.engine.analyze import Engine
@@ -19,44 +15,9 @@ from inspector.tui import _textual_private as private
 from inspector.tui.app import InspectorApp, create_app
 from inspector.tui.trigger import TriggerScreen
 
-from .conftest import FakeListener, load_sample, loaded, make_entry, sample, until
+from .conftest import SECRET, FakeListener, Handler, load_sample, loaded, make_entry, sample, until
 
-SECRET = "whsec_tui_trigger_5c2a"
 VALID = sample("holder-assignment-created.envelope.json")
-
-
-@dataclass
-class Handler:
-    """The user's webhook handler: checks the signature as Voucherify's docs say (HMAC-SHA256 of
-    the body, lowercase hex), answers 401 when it differs."""
-
-    url: str = ""
-    received: list[tuple[dict[str, str], bytes, bool]] = field(default_factory=list)
-
-    async def webhooks(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        ok = hmac.compare_digest(request.headers.get("x-voucherify-signature", ""), expected)
-        self.received.append((dict(request.headers), body, ok))
-        if not ok:
-            return web.Response(status=401, text="invalid signature\x1b[2J\x07")
-        return web.json_response({"received": json.loads(body).get("id")})
-
-
-@pytest.fixture
-async def handler() -> AsyncIterator[Handler]:
-    found = Handler()
-    app = web.Application()
-    app.router.add_post("/webhooks", found.webhooks)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    await web.SockSite(runner, sock).start()
-    found.url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhooks"
-    yield found
-    await runner.cleanup()
-    sock.close()
 
 
 def dead_port() -> int:

@@ -2,11 +2,18 @@
 
     .venv/bin/python benchmarks/tui.py              # builds the inputs in a temp dir
     .venv/bin/python benchmarks/tui.py FILE ...     # or measure your own files
+    .venv/bin/python benchmarks/tui.py --spec /work/shared/voucherify-openapi   # docs only
 
 For each input it prints: json.loads time; time from app start until the event list and the
 first tree are on screen (first paint); and, for NDJSON, until every event is listed (NDJSON
 lines are analysed when their row is first drawn or opened), then until every line has been
 checked for retries (a repeated envelope id; parsed in the background after listing). Also: a 5 MB single payload's first paint and the cost of "expand all" on it.
+
+The docs row (``docs TYPE``, on the event type with the largest documentation tree of the specs
+given, else of the built-in types): time from app start until its tree is painted, against two
+baselines of the same run: the inspector's first paint of the built-in sample envelope (the
+app's own start; both after a first, cold app in the process), and printing the same whole tree headless (``docs TYPE --format markdown``'s
+work); then "expand all" on it. Target: under 1 s.
 """
 
 from __future__ import annotations
@@ -142,11 +149,88 @@ def report(label: str, path: Path, loads: float, r: dict[str, Any]) -> None:
         print(f"  G (last node) after that     {r['jump_to_end'] * 1000:8.0f} ms")
 
 
+def largest_type(engine: Any) -> tuple[str, int]:
+    """The event type whose documentation tree has the most nodes, and how many."""
+    from inspector.engine.doctree import event_doc_tree, walk
+
+    sizes = []
+    for entry in engine.registry:
+        root = event_doc_tree(engine, entry.event_type)
+        sizes.append((sum(1 for _ in walk(root)) if root is not None else 0, entry.event_type))
+    count, event_type = max(sizes)
+    return event_type, count
+
+
+def time_markdown(engine: Any, event_type: str) -> float:
+    """The headless baseline: build the whole tree and render it as ``docs --format markdown``."""
+    from inspector.engine.doctree import event_doc_tree, to_markdown
+
+    start = time.perf_counter()
+    root = event_doc_tree(engine, event_type)
+    assert root is not None
+    to_markdown(root, heading=event_type)
+    return time.perf_counter() - start
+
+
+async def time_docs(engine: Any, event_type: str) -> dict[str, float]:
+    from inspector.tui.screens.docs import DocsScreen, DocsStart
+
+    app = create_app(engine=engine, docs=DocsStart(event_type=event_type))
+    painted: list[float] = []
+
+    def on_message(message: Message) -> None:
+        if isinstance(message, FirstTreePainted) and not painted:
+            painted.append(time.perf_counter())
+
+    result: dict[str, float] = {}
+    start = time.perf_counter()
+    async with app.run_test(size=(160, 48), message_hook=on_message) as pilot:
+        while not painted:
+            await pilot.pause(0.005)
+        result["first_paint"] = painted[0] - start
+        screen = app.screen
+        assert isinstance(screen, DocsScreen)
+        await pilot.pause()
+        t = time.perf_counter()
+        await pilot.press("e")
+        await pilot.pause()
+        result["expand_all"] = time.perf_counter() - t
+        result["tree_nodes"] = private.node_count(screen.doc_tree)
+    return result
+
+
+async def docs_row(specs: list[str]) -> None:
+    engine = make_engine(specs or None, fetched=False)  # built before the clock starts, as the CLI does
+    event_type, count = largest_type(engine)
+    markdown = time_markdown(engine, event_type)
+    envelope = SAMPLES / "holder-assignment-created.envelope.json"
+    cold = (await time_app(envelope))["first_paint"]  # the first app of a process also loads Textual's CSS
+    r = await time_docs(engine, event_type)
+    sample = (await time_app(envelope))["first_paint"]
+    where = ", ".join(specs) if specs else "built-in types"
+    print(f"docs: {event_type} ({count:,} documented nodes; {len(list(engine.registry))} types from {where})")
+    print(f"  whole tree as markdown (baseline) {markdown * 1000:8.0f} ms")
+    print(f"  sample payload first paint (base) {sample * 1000:8.0f} ms   (the process's first app: {cold * 1000:.0f} ms)")
+    print(
+        f"  docs TYPE first paint            {r['first_paint'] * 1000:8.0f} ms   "
+        f"({r['first_paint'] / sample:.2f}x the sample's first paint; target < 1000 ms)"
+    )
+    print(f"  expand all                       {r['expand_all'] * 1000:8.0f} ms   ({r['tree_nodes']:,} tree nodes)")
+
+
 async def main(argv: list[str]) -> int:
+    specs: list[str] = []
+    while "--spec" in argv:
+        i = argv.index("--spec")
+        specs.append(argv[i + 1])
+        del argv[i : i + 2]
+    if specs:
+        await docs_row(specs)
     if argv:
         for name in argv:
             path = Path(name)
             report("input", path, time_loads(path), await time_app(path))
+    if specs or argv:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         ndjson = Path(tmp) / "10k-events.ndjson"
@@ -155,6 +239,7 @@ async def main(argv: list[str]) -> int:
         big = Path(tmp) / "5mb-payload.json"
         build_big_payload(big)
         report("single payload", big, time_loads(big), await time_app(big, expand_all=True))
+    await docs_row([])
     return 0
 
 

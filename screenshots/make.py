@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 from textual.pilot import Pilot  # noqa: E402
 
 from inspector.tui.app import InspectorApp, create_app  # noqa: E402
+from inspector.tui.screens.docs import DocsScreen, DocsStart  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SAMPLES = ROOT / "samples"
@@ -63,6 +64,30 @@ SHOTS: list[tuple[str, list[str], Optional[Step]]] = [
     ("parse-error", ["events.ndjson"], _keys("G")),
     ("hostile-strings", ["hostile-strings.data.json"], _reveal("/customer/email")),
 ]
+
+
+def _absent(pointer: str) -> Step:
+    async def step(pilot: Pilot[Any]) -> None:
+        await pilot.press("a")
+        await _reveal(pointer)(pilot)
+
+    return step
+
+
+SHOTS.append(("absent-fields", ["holder-assignment-created.envelope.json"], _absent("/data/voucher/loyalty_card")))
+
+
+async def shoot_docs() -> Path:
+    """``docs`` without TYPE on the built-in types: the list, the tree, a field's docs."""
+    app = create_app(docs=DocsStart())
+    async with app.run_test(size=SIZE) as pilot:
+        while not isinstance(app.screen, DocsScreen) or not app.screen.query("#doc-tree") or app.screen.doc_tree.doc is None:
+            await pilot.pause(0.02)
+        await pilot.press("enter", "slash", *"holder_role", "enter")
+        await pilot.pause()
+        svg = OUT / "docs.svg"
+        svg.write_text(app.export_screenshot(title="voucherify-inspect docs"), encoding="utf-8")
+    return svg
 
 
 async def shoot(name: str, files: list[str], step: Optional[Step]) -> Path:
@@ -178,7 +203,7 @@ async def shoot_tunnel() -> Path:
 async def main() -> int:
     rsvg = shutil.which("rsvg-convert")
     shots = [shoot(name, files, step) for name, files, step in SHOTS]
-    for pending in [*shots, shoot_listen(), shoot_tunnel()]:
+    for pending in [*shots, shoot_listen(), shoot_tunnel(), shoot_docs()]:
         svg = await pending
         if rsvg:
             # rsvg-convert drops leading no-break spaces in a <text> unless told to keep them.

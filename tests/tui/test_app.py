@@ -424,22 +424,23 @@ async def test_retries_across_files_name_the_first_file(engine: Engine, tmp_path
 
 
 async def test_ten_thousand_lines_list_at_once_and_retries_follow(engine: Engine, tmp_path: Path) -> None:
-    import time
-
     lines = [ln for ln in Path(sample("events.ndjson")).read_text().splitlines()[:5]]
     big = tmp_path / "10k.ndjson"
     big.write_text("\n".join(lines[i % 5] for i in range(10_000)) + "\n")
     app = create_app(engine=engine, paths=[str(big)])
-    listed_at: list[float] = []
+    listed: list[Entry] = []
+    analysed_when_listed: list[int] = []
 
     def on_message(message: Message) -> None:
-        if isinstance(message, PayloadsLoaded) and message.done and not listed_at:
-            listed_at.append(time.perf_counter())
+        if isinstance(message, PayloadsLoaded) and not analysed_when_listed:
+            listed.extend(message.entries)
+            if message.done:
+                analysed_when_listed.append(sum(1 for e in listed if e.analysed))
 
-    started = time.perf_counter()
     async with app.run_test(size=(140, 50), message_hook=on_message) as pilot:
         await loaded(pilot)
-        assert listed_at and listed_at[0] - started < 2.0
+        # Listed without analysing each line first (its speed is benchmarks/tui.py's to measure).
+        assert len(listed) == 10_000 and analysed_when_listed[0] < 200
         events = app.main_screen.event_list
         assert len(events.entries) == 10_000
         # Of every 5 lines, 4 are envelopes with 3 ids (lines 1 and 3 share one); line 5 has none.

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from inspector.engine.analyze import Engine
+from inspector.listen.capture import Entry
 from inspector.tui import _textual_private as private
 from inspector.tui import commands
 from inspector.tui.app import InspectorApp, create_app

@@ -9,15 +9,25 @@ Rows (per payload, best of R repeats of N calls):
 - jsonschema (Draft 2020-12, every error collected) on Voucherify's published schema for the same
   event data, when ../shared/voucherify-openapi exists;
 - spec mode: the same payload validated against the schema loaded from that OpenAPI file at run
-  time (no built-in model), against json.loads and against jsonschema.
-Targets (issue 2 and 5): analyze at most 2x json.loads; at least 40x faster than jsonschema.
+  time (no built-in model), against json.loads and against jsonschema;
+- whole process (``--whole-process`` only, or ``--only-process``): ``voucherify-inspect validate
+  --format json`` over an NDJSON of 6,000 copies of the docs' holder example (bare data, 12
+  warnings each) and over 10,000 envelopes of all 72 spec event types (``--spec``), against a
+  process running a plain ``json.loads`` loop over the same lines; peak RSS of each, and of the
+  same run over a quarter of the lines (memory must not grow with the line count).
+Targets (issue 2, 5 and 9): analyze at most 2x json.loads; at least 40x faster than jsonschema;
+whole process at most 4x the json.loads loop.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import tempfile
+import time
 import timeit
 from pathlib import Path
 from typing import Any, Callable
@@ -51,12 +61,94 @@ def jsonschema_validator(component: str) -> Any:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+_LOADS_LOOP = (
+    "import json, sys\n"
+    "with open(sys.argv[1], 'rb') as f:\n"
+    "    for line in f:\n"
+    "        if line.strip():\n"
+    "            json.loads(line)\n"
+)
+
+
+def run_process(argv: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one child process, its stdout discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{argv[:4]} exited {proc.returncode}: {err[-500:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def write_ndjson(path: Path, lines: list[bytes], count: int) -> None:
+    with path.open("wb") as f:
+        for i in range(count):
+            f.write(lines[i % len(lines)] + b"\n")
+
+
+def spec_envelopes() -> list[bytes]:
+    """One envelope per spec event type, its data a full instance of the type's schema."""
+    sys.path.insert(0, str(ROOT))
+    from inspector.engine.specs import load_specs_into
+    from tests.specs.instances import instance, wrap
+
+    registry = Registry()
+    load_specs_into(registry, [str(OPENAPI)])
+    return [
+        json.dumps(wrap("envelope", instance(e.schema, full=True), e.event_type), separators=(",", ":")).encode()
+        for e in registry
+    ]
+
+
+def whole_process(repeat: int) -> float:
+    """The whole-process rows; returns the worst ratio."""
+    holder = json.loads((SAMPLES / "holder-assignment-created.data.json").read_text())
+    cli = [sys.executable, "-m", "inspector", "validate", "--format", "json"]
+    workloads: list[tuple[str, list[bytes], int, list[str]]] = [
+        ("holder example, bare data", [json.dumps(holder, separators=(",", ":")).encode()], 6000, []),
+    ]
+    if OPENAPI.is_dir():
+        workloads.append(("72 spec types, envelopes", spec_envelopes(), 10000, ["--spec", str(OPENAPI)]))
+    else:
+        print(f"spec row skipped: {OPENAPI} is absent")
+    print(f"\nwhole process, best of {repeat} (validate --format json vs a json.loads loop, both as processes):")
+    print(f"{'input':<28}{'lines':>7}{'MB':>6}{'loads':>9}{'validate':>10}{'ratio':>7}{'RSS':>8}{'RSS/4':>8}")
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, lines, count, extra in workloads:
+            full, quarter = Path(tmp) / "full.ndjson", Path(tmp) / "quarter.ndjson"
+            write_ndjson(full, lines, count)
+            write_ndjson(quarter, lines, count // 4)
+            loads = min(run_process([sys.executable, "-c", _LOADS_LOOP, str(full)])[0] for _ in range(repeat))
+            runs = [run_process([*cli, *extra, str(full)]) for _ in range(repeat)]
+            t_validate = min(t for t, _ in runs)
+            rss = max(m for _, m in runs)
+            rss_quarter = run_process([*cli, *extra, str(quarter)])[1]
+            ratio = t_validate / loads
+            worst = max(worst, ratio)
+            print(
+                f"{name:<28}{count:>7}{full.stat().st_size / 1e6:>6.1f}{loads:>8.2f}s{t_validate:>9.2f}s"
+                f"{ratio:>6.2f}x{rss / 1024:>6.0f}MB{rss_quarter / 1024:>6.0f}MB"
+            )
+    print(f"target: whole process <= 4x the json.loads loop -> worst {worst:.2f}x {'OK' if worst <= 4 else 'MISSED'}")
+    return worst
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--number", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--whole-process", action="store_true", help="add the whole-process rows (slow: about a minute)")
+    ap.add_argument("--only-process", action="store_true", help="only the whole-process rows")
+    ap.add_argument("--process-repeat", type=int, default=3, help="runs of each process (best is kept)")
     args = ap.parse_args()
     n, r = args.number, args.repeat
+    if args.only_process:
+        whole_process(args.process_repeat)
+        return 0
 
     engine = Engine()
     envelope = json.loads((SAMPLES / "holder-assignment-created.envelope.json").read_text())
@@ -101,8 +193,6 @@ def main() -> int:
         print("spec-mode row skipped: inspector.engine.specs is not available")
         return 0
     registry = Registry()
-    import time
-
     t0 = time.perf_counter()
     load_specs_into(registry, [str(OPENAPI)])
     t_load = time.perf_counter() - t0
@@ -119,6 +209,8 @@ def main() -> int:
         f"  envelope {t_spec * 1e6:.1f}us = {t_spec / t_loads:.2f}x json.loads; bare data "
         f"{t_spec_data * 1e6:.1f}us, {t_js / t_spec_data:.0f}x faster than jsonschema on the same schema"
     )
+    if args.whole_process:
+        whole_process(args.process_repeat)
     return 0
 
 

@@ -20,7 +20,9 @@ _ABSENT = object()
 @dataclass
 class FieldDoc:
     """The docs' word on one node. ``listed`` is False when the docs do not list it; ``reason``
-    then says why (an unknown field, a key inside free-form metadata, no schema at all)."""
+    then says why (an unknown field, a key inside free-form metadata, no schema at all).
+    ``map_schema`` is set for a value under a key the docs leave open but type
+    (``additionalProperties: {schema}``): every such value of the map ``map_name`` follows it."""
 
     pointer: str
     listed: bool
@@ -30,6 +32,15 @@ class FieldDoc:
     variant: Optional[str] = None
     variant_how: str = ""
     reason: str = ""
+    map_schema: Optional[Schema] = None
+    map_name: str = ""
+
+    @property
+    def map_note(self) -> str:
+        """For a map value: which schema every value of its map follows, in words."""
+        if self.map_schema is None:
+            return ""
+        return f"a value of the map {self.map_name or 'object'}: every value there follows {self.map_schema.label}"
 
     @property
     def description(self) -> Optional[str]:
@@ -89,16 +100,20 @@ def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
     value: Any = payload
     required: Optional[bool] = None
     parent: Optional[str] = None
+    map_schema: Optional[Schema] = None
+    map_name = ""
     for i, token in enumerate(tokens):
         container, _, _ = _settle(schema, value)
         parent = container.label
         child_value = _step(value, token)
         child: Optional[Schema] = None
+        map_schema = None
         if token in container.properties and not isinstance(value, list):
             child = container.properties[token]
             required = token in container.required
         elif isinstance(container.additional, Schema) and not isinstance(value, list):
-            child = container.additional
+            child = map_schema = container.additional
+            map_name = container.title or parent_name(tokens[:i]) or container.label
             required = False
         elif container.items is not None and (isinstance(value, list) or value is _ABSENT):
             child = container.items
@@ -114,7 +129,10 @@ def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
         schema = child
         value = child_value
     final, variant, how = _settle(schema, value)
-    doc = FieldDoc(pointer, True, schema=schema, required=required, parent=parent, variant=variant, variant_how=how)
+    doc = FieldDoc(
+        pointer, True, schema=schema, required=required, parent=parent, variant=variant, variant_how=how, map_schema=map_schema,
+        map_name=map_name,
+    )
     if variant is not None and final is not schema and not schema.description:
         doc.schema = final
     return doc

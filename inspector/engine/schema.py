@@ -37,8 +37,10 @@ class Schema:
     """One node of a compiled schema.
 
     ``types`` is ``None`` for "any JSON value"; ``nullable`` says whether the docs admit ``null``.
-    ``additional`` is ``False`` for ``additionalProperties: false``, a Schema for typed extra keys,
-    and ``None`` otherwise. ``variants`` holds the branches of a ``oneOf``/``anyOf``.
+    ``additional`` is ``False`` for ``additionalProperties: false``, a Schema for typed extra keys
+    (a map: every value not declared in ``properties`` follows it), and ``None`` otherwise.
+    ``variants`` holds the branches of a ``oneOf``/``anyOf``. The size and text constraints
+    (``min_items``... ``pattern``) are None when the schema sets none.
     """
 
     types: Optional[frozenset[str]] = None
@@ -52,6 +54,13 @@ class Schema:
     format: Optional[str] = None
     minimum: Optional[float] = None
     maximum: Optional[float] = None
+    pattern: Optional[str] = None
+    min_length: Optional[int] = None
+    max_length: Optional[int] = None
+    min_items: Optional[int] = None
+    max_items: Optional[int] = None
+    min_properties: Optional[int] = None
+    max_properties: Optional[int] = None
     properties: dict[str, "Schema"] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     additional: Any = None
@@ -85,13 +94,19 @@ class Schema:
 
     @property
     def is_free_form(self) -> bool:
-        """An object whose keys the docs leave open (``metadata``)."""
+        """An object whose keys and values the docs leave open (``metadata``); a map whose
+        values follow a schema (``additionalProperties: {...}``) is not."""
         return (
             not self.properties
             and not self.variants
-            and self.additional is not False
+            and self.additional is None
             and (self.types is None or "object" in self.types)
         )
+
+    @property
+    def is_map(self) -> bool:
+        """An object whose undeclared keys all hold values of one schema (``additional``)."""
+        return isinstance(self.additional, Schema)
 
     def walk(self) -> Iterator[tuple[str, "Schema"]]:
         """Every (relative pointer, node) reachable, each node once (schemas may be recursive)."""
@@ -107,13 +122,16 @@ class Schema:
                 stack.append((f"{ptr}/{k}", child))
             if node.items is not None:
                 stack.append((f"{ptr}/*", node.items))
+            if isinstance(node.additional, Schema):
+                stack.append((f"{ptr}/*", node.additional))
             for i, v in enumerate(node.variants):
                 stack.append((f"{ptr}", v))
 
 
 # -- compiling -------------------------------------------------------------------------------------
 
-_STRUCTURAL = ("types", "enum", "format", "minimum", "maximum", "properties", "required", "additional", "items", "variants")
+_BOUNDS = ("min_length", "max_length", "min_items", "max_items", "min_properties", "max_properties")
+_BOUND_KEYWORDS = dict(zip(_BOUNDS, ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")))
 
 
 class Compiler:
@@ -268,6 +286,13 @@ class Compiler:
             s.minimum = node["minimum"]
         if isinstance(node.get("maximum"), (int, float)):
             s.maximum = node["maximum"]
+        if isinstance(node.get("pattern"), str):
+            s.pattern = node["pattern"]
+        for attr, keyword in _BOUND_KEYWORDS.items():
+            bound = node.get(keyword)
+            # A count: a non-negative integer (3.0 too); anything else in a malformed spec is ignored.
+            if isinstance(bound, (int, float)) and not isinstance(bound, bool) and bound >= 0 and bound == int(bound):
+                setattr(s, attr, int(bound))
         props = node.get("properties")
         if isinstance(props, dict):
             s.properties = {k: self._compile(v) for k, v in props.items()}
@@ -322,7 +347,7 @@ def _absorb(out: Schema, src: Schema, *, override: bool = False) -> None:
     """Fold ``src`` into ``out``: intersect types, union properties and required keys."""
     if src.types is not None:
         out.types = src.types if out.types is None else (out.types & src.types) or src.types
-    for attr in ("enum", "format", "minimum", "maximum", "items"):
+    for attr in ("enum", "format", "minimum", "maximum", "items", "pattern", *_BOUNDS):
         val = getattr(src, attr)
         if val is not None and (override or getattr(out, attr) is None):
             setattr(out, attr, val)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import math
 import re
 import threading
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, Optional
 
 from inspector.engine import issues as codes
+from inspector.engine.ecmaregex import compile_pattern
 from inspector.engine.issues import Issue, LazyIssue
 from inspector.engine.pointer import Path, path_keys, to_pointer
 from inspector.engine.schema import Schema, json_type
@@ -35,6 +37,9 @@ _DATE_TIME = re.compile(
     r"(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)\Z"
 )
 _DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)\Z")
+# Voucherify documents its ``time`` fields as "HH:mm" (happy hours: "12:00"); RFC 3339's
+# full-time (seconds, offset) is accepted too.
+_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d+)?)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?\Z")
 
 
 def is_date_time(text: str) -> bool:
@@ -59,6 +64,33 @@ def is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def is_time(text: str) -> bool:
+    """A time of day: ``12:00``, ``12:00:00``, ``12:00:00.5Z``, ``12:00+02:00``."""
+    return _TIME.match(text) is not None
+
+
+_FORMATS: dict[str, tuple[Callable[[str], bool], str, str]] = {
+    "date-time": (is_date_time, codes.FORMAT_DATE_TIME, "an ISO 8601 date-time such as 2024-01-01T11:11:11.111Z"),
+    "date": (is_date, codes.FORMAT_DATE, "an ISO 8601 date such as 2024-01-01"),
+    "time": (is_time, codes.FORMAT_TIME, "a time of day such as 12:00 or 12:00:00Z"),
+}
+"""The formats checked (code, and the words of the error); others are described, not checked."""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _count_issues(
+    count: int, low: Optional[int], high: Optional[int], codes_: tuple[str, str], word: str, path: Path, out: list[Issue]
+) -> None:
+    """A size outside [low, high] (items of an array, fields of an object, characters of text)."""
+    if low is not None and count < low:
+        out.append(Issue(None, "error", codes_[0], f"expected at least {_plural(low, word)}, found {count}", path=path))
+    elif high is not None and count > high:
+        out.append(Issue(None, "error", codes_[1], f"expected at most {_plural(high, word)}, found {count}", path=path))
 
 
 def _field_name(path: Path) -> str:
@@ -279,12 +311,17 @@ def _build_object(s: Schema) -> Validator:
     extra: Optional[Validator] = validator_for(s.additional) if isinstance(s.additional, Schema) else None
     where = s.label
 
+    low, high = s.min_properties, s.max_properties
+    sized = low is not None or high is not None
     if free:
 
         def check_free(v: Any, p: Path, out: list[Issue]) -> None:
             if type(v) is not dict:
                 mismatch(s, v, p, out)
-            elif v:
+                return
+            if sized:
+                _count_issues(len(v), low, high, (codes.MIN_PROPERTIES, codes.MAX_PROPERTIES), "field", p, out)
+            if v:
                 scan_free(v, p, out)
 
         return check_free
@@ -329,6 +366,10 @@ def _generate_object(
         "EXTRA": extra,
         "WHERE": where,
         "CLOSED": closed,
+        "sized": _count_issues,
+        "MINP": s.min_properties,
+        "MAXP": s.max_properties,
+        "PCODES": (codes.MIN_PROPERTIES, codes.MAX_PROPERTIES),
         "dict": dict,
         "str": str,
         "bool": bool,
@@ -357,6 +398,8 @@ def _generate_object(
         lines.append("        pass" if child.nullable else f"        null_warning(C{i}, (p, {key}), out)")
         lines.append("    elif " + _quick_test(child, i, ns) + ":")
         lines.append(f"        F{i}(c, (p, {key}), out)")
+    if s.min_properties is not None or s.max_properties is not None:
+        lines.append("    sized(len(v), MINP, MAXP, PCODES, 'field', p, out)")
     lines.append("    if not (v.keys() <= PROPS):")
     lines.append("        for k in v:")
     lines.append("            if k not in PROPS:")
@@ -377,8 +420,10 @@ def _quick_test(c: Schema, i: int, ns: dict[str, Any]) -> str:
         if c.enum:
             ns[f"E{i}"] = frozenset(c.enum)
             test += f" or c not in E{i}"
-        elif c.format in ("date-time", "date"):
-            return "True" if c.format == "date" else test + " or not DT(c)"
+        elif c.format in ("date", "time") or c.pattern is not None or c.min_length is not None or c.max_length is not None:
+            return "True"
+        elif c.format == "date-time":
+            return test + " or not DT(c)"
         return test
     if c.types == _BOOL and not c.enum:
         return "type(c) is not bool"
@@ -399,11 +444,15 @@ def _unknown_field(k: str, child: Any, p: Path, out: list[Issue], where: str, cl
 
 def _build_array(s: Schema) -> Validator:
     item = validator_for(s.items) if s.items is not None else None
+    low, high = s.min_items, s.max_items
+    sized = low is not None or high is not None
 
     def check(v: Any, p: Path, out: list[Issue]) -> None:
         if type(v) is not list:
             mismatch(s, v, p, out)
             return
+        if sized:
+            _count_issues(len(v), low, high, (codes.MIN_ITEMS, codes.MAX_ITEMS), "item", p, out)
         if item is None:
             if v:
                 scan_free(v, p, out)
@@ -416,18 +465,12 @@ def _build_array(s: Schema) -> Validator:
 
 def _build_string(s: Schema) -> Validator:
     enum = frozenset(s.enum) if s.enum else None
-    fmt = s.format
-    if fmt == "date-time":
-        fmt_check: Optional[Callable[[str], bool]] = is_date_time
-        fmt_code, fmt_text = codes.FORMAT_DATE_TIME, "an ISO 8601 date-time such as 2024-01-01T11:11:11.111Z"
-    elif fmt == "date":
-        fmt_check = is_date
-        fmt_code, fmt_text = codes.FORMAT_DATE, "an ISO 8601 date such as 2024-01-01"
-    else:
-        fmt_check = None
-        fmt_code = fmt_text = ""
+    fmt = _FORMATS.get(s.format or "")
+    low, high = s.min_length, s.max_length
+    sized = low is not None or high is not None
+    pattern = compile_pattern(s.pattern) if s.pattern is not None else None
 
-    if enum is None and fmt_check is None:
+    if enum is None and fmt is None and not sized and pattern is None:
 
         def check_plain(v: Any, p: Path, out: list[Issue]) -> None:
             if type(v) is not str:
@@ -441,10 +484,33 @@ def _build_string(s: Schema) -> Validator:
             return
         if enum is not None and v not in enum:
             _enum_issue(s, v, p, out)
-        elif fmt_check is not None and not fmt_check(v):
-            out.append(Issue(None, "error", fmt_code, f"expected {fmt_text}; found {short(v)}", path=p))
+            return
+        if fmt is not None and not fmt[0](v):
+            out.append(Issue(None, "error", fmt[1], f"expected {fmt[2]}; found {short(v)}", path=p))
+        if sized:
+            _count_issues(len(v), low, high, (codes.MIN_LENGTH, codes.MAX_LENGTH), "character", p, out)
+        if pattern is not None:
+            _pattern_check(pattern, v, p, out)
 
     return check
+
+
+def _pattern_check(pattern: Any, v: str, p: Path, out: list[Issue]) -> None:
+    regex = pattern.regex
+    if regex is None:
+        out.append(
+            Issue(
+                None,
+                "info",
+                codes.PATTERN_UNSUPPORTED,
+                f"the docs' pattern /{visible(pattern.source)}/ is not checked: {pattern.reason}",
+                path=p,
+            )
+        )
+    elif regex.search(v) is None:
+        out.append(
+            Issue(None, "error", codes.PATTERN, f"expected text matching /{visible(pattern.source)}/; found {short(v)}", path=p)
+        )
 
 
 def _build_number(s: Schema, *, integer: bool) -> Validator:
@@ -507,12 +573,7 @@ _PY_TYPES = {
 def _build_multi(s: Schema) -> Validator:
     """A node that allows several JSON types (``type: [string, integer]``)."""
     allowed = s.types or frozenset()
-    one_type = {t: validator_for(Schema(types=frozenset({t}), enum=s.enum, format=s.format,
-                                         minimum=s.minimum, maximum=s.maximum,
-                                         properties=s.properties, required=s.required,
-                                         additional=s.additional, items=s.items,
-                                         title=s.title, name=s.name))
-                for t in allowed}
+    one_type = {t: validator_for(replace(s, types=frozenset({t}), validator_cache=None, _disc=None)) for t in allowed}
 
     def check(v: Any, p: Path, out: list[Issue]) -> None:
         t = json_type(v)

@@ -118,6 +118,9 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
         if doc.format and doc.format not in (doc.type_label or ""):
             out.append(f" ({visible(doc.format)})")
         out.append("\n")
+        if doc.map_schema is not None:
+            out.append("Map      ", style="dim")
+            out.append(visible(doc.map_note) + "\n")
         out.append("Required ", style="dim")
         if doc.required is None:
             out.append("n/a (an array item)" if pointer else "n/a (the payload)")

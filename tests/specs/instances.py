@@ -31,13 +31,14 @@ def instance(schema: Schema, *, full: bool = False, depth: int = 0) -> Any:
     if "object" in types:
         out: dict[str, Any] = {}
         for name, child in s.properties.items():
-            if name in s.required or (full and depth < MAX_DEPTH):
+            if name in s.required or (full and depth < MAX_DEPTH and len(out) < (s.max_properties or len(s.properties))):
                 out[name] = instance(child, full=full, depth=depth + 1)
         return out
     if "array" in types:
-        if s.items is None or (not full and depth >= MAX_DEPTH):
+        count = max(s.min_items or 0, 1 if full and depth < MAX_DEPTH else 0)
+        if s.items is None or not count:
             return []
-        return [instance(s.items, full=full, depth=depth + 1)]
+        return [instance(s.items, full=full, depth=depth + 1) for _ in range(count)]
     if "string" in types:
         return _STRINGS.get(s.format or "", "text")
     if "integer" in types or "number" in types:

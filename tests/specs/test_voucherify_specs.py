@@ -236,3 +236,25 @@ def test_the_single_file_layout_fetches_all_72_events(voucherify_specs: Path, tm
         assert a is not None and b is not None
         assert sorted(a.schema.properties) == sorted(b.schema.properties)
         assert a.schema.required == b.schema.required
+
+
+def test_loyalty_tier_earning_rules_map_values_are_checked(engine: Engine) -> None:
+    """``earning_rules`` is a map of MappingPoints (oneOf MULTIPLY | CUSTOM) in the published spec."""
+    data = instance(engine.registry.get("campaign.loyalty_tier.created").schema, full=True)  # type: ignore[union-attr]
+    data["loyalty_tier"]["earning_rules"] = {"ern_1": {"type": "MULTIPLY_BOGUS"}, "ern_2": {"type": "CUSTOM", "points": 5}}
+    for form in FORMS:
+        result = engine.analyze(wrap(form, data, "campaign.loyalty_tier.created"), event_type="campaign.loyalty_tier.created" if form == "data" else None)
+        at = prefix(form) + "/loyalty_tier/earning_rules"
+        assert {(i.code, i.pointer) for i in result.issues if i.severity == "error"} == {("discriminator", f"{at}/ern_1/type")}
+        doc = describe(result.schema, result.payload, f"{at}/ern_2")
+        assert doc.map_schema is not None and doc.map_schema.label == "MappingPoints" and doc.variant == "MappingFixed"
+
+
+def test_spec_min_items_is_checked(engine: Engine) -> None:
+    """``promotion_stack.tiers.ids`` has ``minItems: 1`` in the published spec."""
+    event_type = "customer.redemption.rollback.succeeded"
+    data = instance(engine.registry.get(event_type).schema, full=True)  # type: ignore[union-attr]
+    assert engine.analyze(data, event_type=event_type).errors == 0
+    data["promotion_stack"]["tiers"]["ids"] = []
+    result = engine.analyze(wrap("envelope", data, event_type))
+    assert {(i.code, i.pointer) for i in result.issues if i.severity == "error"} == {("min-items", "/data/promotion_stack/tiers/ids")}

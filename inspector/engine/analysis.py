@@ -41,6 +41,10 @@ class Analysis:
     schema: Optional[Schema] = None
     issues: list[Issue] = field(default_factory=list)
     readable: bool = True
+    validated: bool = False
+    """True when the event data was checked against an event schema. False for unreadable input,
+    legacy envelopes, event types no schema covers and bare data whose type could not be told:
+    such a payload is never shown or reported as clean, whatever its counts."""
     event_origin: Optional[str] = None
 
     @classmethod
@@ -58,6 +62,11 @@ class Analysis:
         return sum(1 for i in self.issues if i.severity == "warning")
 
     @property
+    def clean(self) -> bool:
+        """Validated, with neither errors nor warnings: the only state shown as a pass."""
+        return self.validated and self.readable and not any(i.severity != "info" for i in self.issues)
+
+    @property
     def delivery_id(self) -> Optional[str]:
         """The envelope ``id``: retries of one delivery share it."""
         return delivery_id(self.form, self.payload)
@@ -68,6 +77,7 @@ class Analysis:
             "line": self.line,
             "form": self.form,
             "event_type": self.event_type,
+            "validated": self.validated,
             "errors": self.errors,
             "warnings": self.warnings,
             "issues": [i.to_json() for i in self.issues],

@@ -17,14 +17,10 @@ from typing import Any, Iterable, Optional
 
 from inspector.engine import issues as codes
 from inspector.engine.analysis import FORM_LABELS, Analysis, Form
+from inspector.engine.inference import infer
 from inspector.engine.issues import Issue
 from inspector.engine.jsonparse import Document, iter_documents
-from inspector.engine.registry import (
-    EventSchema,
-    Registry,
-    builtin_registry,
-    normalize_event_type,
-)
+from inspector.engine.registry import EventSchema, Registry, builtin_registry, normalize_event_type
 from inspector.engine.schema import Schema, from_model
 from inspector.engine.textsafe import visible
 from inspector.engine.validation import validate
@@ -124,12 +120,20 @@ class Engine:
             result.event_type = normalize_event_type(event_type) if event_type.upper().startswith("EVENTS.") else event_type
             entry = self.registry.get(event_type)
         elif form == "data":
-            label, entry = self.registry.guess(payload)
-            result.event_type = label
-            if entry is None:
-                issues.append(
-                    Issue("", "info", codes.UNKNOWN_TYPE, "bare event data: its fields match no known event schema; pass --type to choose one")
-                )
+            inference = infer(self.registry, payload)
+            issues.append(inference.note(builtin_only=self.registry.builtin_only))
+            if inference.chosen is None:
+                # Not validated against an event schema; still scanned for numbers parsers
+                # mangle and runaway depth.
+                issues.extend(validate(_UNTYPED, payload))
+                return result
+            chosen = inference.chosen
+            result.event_type = chosen.label
+            result.event_origin = chosen.entry.origin
+            result.schema = chosen.schema
+            result.validated = True
+            issues.extend(inference.issues if inference.issues is not None else validate(chosen.schema, payload))
+            return result
         else:
             result.event_type = found_type
             entry = self.registry.get(found_type)
@@ -146,10 +150,11 @@ class Engine:
                 )
         if entry is None and (event_type or (form != "data" and result.event_type)):
             issues.append(
-                Issue("", "info", codes.NO_SCHEMA, f"no schema for event type {visible(result.event_type or '')!r}; the envelope is still checked ({self.registry.no_schema_hint})")
+                Issue("", "info", codes.NO_SCHEMA, f"no schema for event type {visible(result.event_type or '')!r}: the event data is not validated, the envelope is still checked ({self.registry.no_schema_hint})")
             )
         if entry is not None:
             result.event_origin = entry.origin
+            result.validated = True
         event_schema = entry.schema if entry is not None else None
         root = self.root_schema(form, event_schema)
         result.schema = root

@@ -41,7 +41,9 @@ TYPE_MISMATCH = "event-type.mismatch"  # warning: envelope type and event.type d
 FORM = "form"  # info: which payload form was detected
 LEGACY = "form.legacy"  # info: pre-2024 envelope, not validated further
 NO_SCHEMA = "schema.none"  # info: no schema known for this event type
-UNKNOWN_TYPE = "schema.unknown-event"  # info: bare data whose event type cannot be told
+UNKNOWN_TYPE = "schema.unknown-event"  # info: bare data that fits no known event schema (not validated)
+INFERRED = "schema.inferred"  # info: the event type bare data was read as, and the keys that told
+AMBIGUOUS = "schema.ambiguous"  # warning: bare data that fits several event types equally (not validated)
 HTTP_REJECTED = "http.rejected"  # error (input unreadable): a request the listener did not accept as a delivery
 VARIANT = "schema.variant"  # info: which oneOf branch was used when the discriminator did not settle it
 

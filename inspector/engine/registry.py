@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
-from inspector.engine.schema import Schema, from_model
+from inspector.engine.schema import Schema, from_model, same_shape
 
 
 def normalize_event_type(name: str) -> str:
@@ -56,26 +56,44 @@ class Registry:
     def __init__(self) -> None:
         self._events: dict[str, EventSchema] = {}
         self.no_schema_hint = NO_SCHEMA_HINT
-        self._groups: Optional[list[list[EventSchema]]] = None
-        self._guesses: dict[tuple[str, ...], tuple[Optional[str], Optional[EventSchema]]] = {}
+        self._shapes: Optional[list[tuple[EventSchema, ...]]] = None
+        self.derived: dict[str, Any] = {}
+        """What other modules compute from the entries (the inference's key statistics), kept
+        here so that it lives and dies with them; emptied whenever an entry is added."""
 
     def add(self, entry: EventSchema, *, replace: bool = False) -> bool:
         if entry.event_type in self._events and not replace:
             return False
         self._events[entry.event_type] = entry
-        self._groups = None
-        self._guesses.clear()
+        self._shapes = None
+        self.derived.clear()
         return True
 
-    def _signature_groups(self) -> list[list[EventSchema]]:
-        # Schemas with the same top-level fields cannot be told apart from the data alone.
-        if self._groups is None:
-            groups: dict[tuple[frozenset[str], frozenset[str]], list[EventSchema]] = {}
-            for entry in self._events.values():
+    def shapes(self) -> list[tuple[EventSchema, ...]]:
+        """The event types grouped by schema shape (``same_shape``): types in one group cannot be
+        told apart by their data and validate alike (the two holder-assignment events). Each
+        group is sorted by event type; built once per registry."""
+        if self._shapes is None:
+            by_keys: dict[tuple[frozenset[str], frozenset[str]], list[list[EventSchema]]] = {}
+            for entry in sorted(self._events.values(), key=lambda e: e.event_type):
                 s = entry.schema
-                groups.setdefault((frozenset(s.properties), s.required), []).append(entry)
-            self._groups = list(groups.values())
-        return self._groups
+                groups = by_keys.setdefault((frozenset(s.properties), s.required), [])
+                for group in groups:
+                    if same_shape(group[0].schema, s):
+                        group.append(entry)
+                        break
+                else:
+                    groups.append([entry])
+            self._shapes = [tuple(g) for groups in by_keys.values() for g in groups]
+        return self._shapes
+
+    @property
+    def builtin_only(self) -> bool:
+        """No spec was loaded: only the built-in event types are known."""
+        known = self.derived.get("builtin_only")
+        if known is None:
+            known = self.derived["builtin_only"] = all(e.origin == "built-in" for e in self._events.values())
+        return bool(known)
 
     def get(self, event_type: Optional[str]) -> Optional[EventSchema]:
         if not event_type:
@@ -85,7 +103,7 @@ class Registry:
     def __contains__(self, event_type: str) -> bool:
         return self.get(event_type) is not None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[EventSchema]:
         return iter(sorted(self._events.values(), key=lambda e: e.event_type))
 
     def __len__(self) -> int:
@@ -102,48 +120,20 @@ class Registry:
         """Whether any type comes from a spec (else only the built-in events are known)."""
         return any(e.origin != "built-in" for e in self._events.values())
 
-    def guess(self, data: dict[str, Any]) -> tuple[Optional[str], Optional[EventSchema]]:
-        """The event type of bare event data, by which schema's top-level fields it has.
-
-        Returns (label, entry): one event type, or ``prefix.*`` when several types share the
-        winning schema (the two holder-assignment events do), or (None, None) when no schema's
-        required fields are all present.
-        """
-        shape = tuple(data)
-        cached = self._guesses.get(shape)
-        if cached is not None:
-            return cached
-        found = self._guess(data)
-        if len(self._guesses) > 512:
-            self._guesses.clear()
-        self._guesses[shape] = found
-        return found
-
-    def _guess(self, data: dict[str, Any]) -> tuple[Optional[str], Optional[EventSchema]]:
-        keys = data.keys()
-        best: list[list[EventSchema]] = []
-        best_score = (0, 0)
-        for group in self._signature_groups():
-            s = group[0].schema
-            if not s.required or not s.required <= keys:
-                continue
-            score = (len(s.required), sum(1 for k in keys if k in s.properties))
-            if score > best_score:
-                best, best_score = [group], score
-            elif score == best_score:
-                best.append(group)
-        if len(best) != 1:
-            return None, None
-        group = sorted(best[0], key=lambda e: e.event_type)
-        if len(group) == 1:
-            return group[0].event_type, group[0]
-        names = [e.event_type for e in group]
+    def family_label(self, entries: tuple[EventSchema, ...]) -> str:
+        """One name for event types that share a schema shape: ``prefix.*`` when they are all the
+        registry's types under that prefix (``customer.holder.assignment.*``), else the names."""
+        names = [e.event_type for e in entries]
+        if len(names) == 1:
+            return names[0]
         prefix = names[0]
         for n in names[1:]:
             while not n.startswith(prefix):
                 prefix = prefix[:-1]
-        label = prefix.rstrip(".") + ".*" if prefix else " | ".join(names)
-        return label, group[0]
+        prefix = prefix[: prefix.rfind(".") + 1]
+        if prefix and {t for t in self._events if t.startswith(prefix)} == set(names):
+            return prefix + "*"
+        return " | ".join(names)
 
 
 def _holder_schema(event_type: str) -> Callable[[], Schema]:

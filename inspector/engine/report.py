@@ -19,8 +19,9 @@ def text_block(r: Analysis, *, color: bool = False) -> str:
         head = f"{c['bold']}{where}{c['reset']}  unreadable"
     else:
         event = visible(r.event_type) if r.event_type else "unknown event type"
+        state = "" if r.validated else f"{c['warning']}not validated{c['reset']} · "
         head = (
-            f"{c['bold']}{where}{c['reset']}  {FORM_LABELS.get(r.form, r.form)} · {event} · "
+            f"{c['bold']}{where}{c['reset']}  {FORM_LABELS.get(r.form, r.form)} · {event} · {state}"
             f"{_count(r.errors, 'error', c)} · {_count(r.warnings, 'warning', c)}"
         )
     lines = [head]
@@ -42,6 +43,7 @@ class Tally:
         self.warnings = 0
         self.unreadable = 0
         self.with_errors = 0
+        self.not_validated = 0
 
     def add(self, r: Analysis) -> None:
         self.payloads += 1
@@ -49,6 +51,7 @@ class Tally:
         self.warnings += r.warnings
         self.unreadable += not r.readable
         self.with_errors += bool(r.errors)
+        self.not_validated += r.readable and not r.validated
 
     def summary(self) -> str:
         e, w = self.errors, self.warnings
@@ -56,12 +59,21 @@ class Tally:
             f"{self.payloads} payload{'s' if self.payloads != 1 else ''}: "
             f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
         )
+        text += f", {self.not_validated} not validated" if self.not_validated else ""
         return text + (f", {self.unreadable} unreadable" if self.unreadable else "")
 
     @property
     def exit_code(self) -> int:
         """0 clean, 1 when any payload has errors, 2 when any input could not be read or parsed."""
-        return 2 if self.unreadable else 1 if self.with_errors else 0
+        return self.status(strict=False)
+
+    def status(self, *, strict: bool) -> int:
+        """The exit status; ``strict`` fails warnings and payloads not validated too (exit 1)."""
+        if self.unreadable:
+            return 2
+        if self.with_errors or (strict and (self.warnings or self.not_validated)):
+            return 1
+        return 0
 
 
 def text_report(results: Iterable[Analysis], *, color: bool = False, quiet: bool = False) -> str:
@@ -69,7 +81,7 @@ def text_report(results: Iterable[Analysis], *, color: bool = False, quiet: bool
     lines: list[str] = []
     for r in results:
         tally.add(r)
-        if not (quiet and r.readable and not r.errors and not r.warnings):
+        if not (quiet and r.clean):
             lines.append(text_block(r, color=color))
     lines.append(tally.summary())
     return "\n".join(lines)

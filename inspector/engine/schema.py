@@ -128,10 +128,42 @@ class Schema:
                 stack.append((f"{ptr}", v))
 
 
-# -- compiling -------------------------------------------------------------------------------------
-
 _BOUNDS = ("min_length", "max_length", "min_items", "max_items", "min_properties", "max_properties")
 _BOUND_KEYWORDS = dict(zip(_BOUNDS, ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")))
+_SHAPE_FIELDS = ("types", "nullable", "enum", "format", "minimum", "maximum", "pattern", "required")
+
+
+def same_shape(a: Schema, b: Schema) -> bool:
+    """Whether two schemas accept and reject the same payloads with the same issues (the words
+    of titles and descriptions aside): event types whose schemas have the same shape cannot be told apart by
+    their data, and need not be. Recursive schemas compare coinductively."""
+    assumed: set[tuple[int, int]] = set()
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if x is y or (id(x), id(y)) in assumed:
+            continue
+        assumed.add((id(x), id(y)))
+        if any(getattr(x, f) != getattr(y, f) for f in (*_SHAPE_FIELDS, *_BOUNDS)):
+            return False
+        if x.properties.keys() != y.properties.keys() or len(x.variants) != len(y.variants):
+            return False
+        stack.extend((x.properties[k], y.properties[k]) for k in x.properties)
+        stack.extend(zip(x.variants, y.variants))
+        xa, ya = x.additional, y.additional
+        if isinstance(xa, Schema) and isinstance(ya, Schema):
+            stack.append((xa, ya))
+        elif isinstance(xa, Schema) or isinstance(ya, Schema) or xa != ya:
+            return False
+        if (x.items is None) != (y.items is None):
+            return False
+        if x.items is not None and y.items is not None:
+            stack.append((x.items, y.items))
+    return True
+
+
+# -- compiling -------------------------------------------------------------------------------------
+
 
 
 class Compiler:

@@ -37,6 +37,8 @@ def format_line(entry: Entry) -> str:
     ]
     if c.accepted:
         parts.append(f"{a.errors} error{'s' if a.errors != 1 else ''}, {a.warnings} warning{'s' if a.warnings != 1 else ''}")
+        if a.readable and not a.validated:
+            parts[-1] += ", not validated"
     if a.line is not None:
         parts.insert(2, f"line {a.line}")
     if entry.retry_of is not None:

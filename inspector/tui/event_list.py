@@ -19,12 +19,13 @@ from textual.strip import Strip
 from inspector.engine.textsafe import visible
 from inspector.listen.capture import Entry
 from inspector.tui.messages import EntryHighlighted, EntryOpened
-from inspector.tui.nodes import ERROR_ICON, WARNING_ICON
+from inspector.tui.nodes import ERROR_ICON, NOT_VALIDATED_ICON, WARNING_ICON
 
 
 def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
     """One row: where (line or time), event type, error and warning counts, retry mark
-    (``retry``: a file entry found to repeat an earlier envelope id)."""
+    (``retry``: a file entry found to repeat an earlier envelope id), and ✔ only for a payload
+    validated clean (``?``: not validated)."""
     a = entry.analysis
     row = Text(no_wrap=True, overflow="ellipsis")
     if entry.capture is not None:
@@ -58,8 +59,10 @@ def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
         counts.append(f" {ERROR_ICON}{a.errors}", style="bold red")
     if a.warnings:
         counts.append(f" {WARNING_ICON}{a.warnings}", style="yellow")
-    if not a.errors and not a.warnings and a.readable:
+    if a.clean:
         counts.append(" ✔", style="green")
+    elif a.readable and not a.validated:
+        counts.append(f" {NOT_VALIDATED_ICON}", style="bold yellow")
     room = max(0, width - counts.cell_len)
     row.truncate(room, overflow="ellipsis", pad=True)
     row.append_text(counts)

@@ -22,6 +22,9 @@ KEY_LIMIT = 60
 VALUE_LIMIT = 80
 ERROR_ICON = "✖"
 WARNING_ICON = "▲"
+NOT_VALIDATED_ICON = "?"
+"""A payload not checked against an event schema (legacy, unknown type, ambiguous bare data):
+never shown with the pass mark."""
 
 NodeKind = Literal["value", "ghost", "absent", "more", "note"]
 """What a tree line stands for: ``value`` (a node of the payload), ``ghost`` (a required field

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from inspector.engine.analysis import FORM_LABELS, Analysis
 from inspector.engine.textsafe import visible
-from inspector.tui.nodes import ERROR_ICON, WARNING_ICON
+from inspector.tui.nodes import ERROR_ICON, NOT_VALIDATED_ICON, WARNING_ICON
 
 
 def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
@@ -31,6 +31,9 @@ def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
         out.append(FORM_LABELS[analysis.form])
         out.append(" · ")
         out.append(visible(analysis.event_type or "unknown event type"), style="bold")
+        if not analysis.validated:
+            out.append(" · ")
+            out.append(f"{NOT_VALIDATED_ICON} not validated", style="bold yellow")
     out.append(" · ")
     out.append(f"{ERROR_ICON} {analysis.errors} error{'s' if analysis.errors != 1 else ''}", style="bold red" if analysis.errors else "dim")
     out.append(" · ")

@@ -53,8 +53,8 @@ def test_json_contract() -> None:
     report = json.loads(proc.stdout)
     assert set(report) == {"results"}
     for r in report["results"]:
-        assert set(r) == {"source", "line", "form", "event_type", "errors", "warnings", "issues"}
-        assert isinstance(r["line"], int)
+        assert set(r) == {"source", "line", "form", "event_type", "validated", "errors", "warnings", "issues"}
+        assert isinstance(r["line"], int) and isinstance(r["validated"], bool)
         assert r["form"] in {"data", "envelope", "distribution", "activity", "legacy", "unknown"}
         assert r["errors"] == sum(1 for i in r["issues"] if i["severity"] == "error")
         assert r["warnings"] == sum(1 for i in r["issues"] if i["severity"] == "warning")
@@ -63,6 +63,7 @@ def test_json_contract() -> None:
             assert i["pointer"] == "" or i["pointer"].startswith("/")
             assert i["severity"] in {"error", "warning", "info"}
     assert [r["line"] for r in report["results"]] == [1, 2, 3, 4, 5, 6]
+    assert [r["validated"] for r in report["results"]] == [True, True, True, True, True, False]
 
 
 def test_stdin_and_type() -> None:

@@ -49,7 +49,7 @@ def test_type_pins_bare_data(engine: Engine, docs_created: dict[str, Any]) -> No
 
 def test_bare_data_of_no_known_event(engine: Engine) -> None:
     result = engine.analyze({"foo": 1})
-    assert (result.form, result.event_type, result.errors) == ("data", None, 0)
+    assert (result.form, result.event_type, result.errors, result.validated) == ("data", None, 0, False)
     assert ("info", "schema.unknown-event", "") in codes_at(result)
 
 

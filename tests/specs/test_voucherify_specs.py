@@ -258,3 +258,45 @@ def test_spec_min_items_is_checked(engine: Engine) -> None:
     data["promotion_stack"]["tiers"]["ids"] = []
     result = engine.analyze(wrap("envelope", data, event_type))
     assert {(i.code, i.pointer) for i in result.issues if i.severity == "error"} == {("min-items", "/data/promotion_stack/tiers/ids")}
+
+
+def _names(label: str | None) -> set[str]:
+    return set((label or "").split(" | "))
+
+
+def test_every_event_is_inferred_from_its_bare_data(engine: Engine) -> None:
+    """With 72 types loaded (many without required top-level fields), each type's data, complete,
+    is read as that type (or the family sharing its schema) and validates clean."""
+    wrong = []
+    for entry in engine.registry:
+        result = engine.analyze(instance(entry.schema, full=True))
+        label = result.event_type or ""
+        family = label.endswith(".*") and entry.event_type.startswith(label[:-1])
+        if not (result.validated and result.errors == 0 and (entry.event_type in _names(label) or family)):
+            wrong.append((entry.event_type, label, result.errors))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("dropped", ["voucher", "campaign", "customer"])
+def test_partial_holder_data_is_typed_with_the_specs_loaded(engine: Engine, docs_created_data: dict[str, Any], dropped: str) -> None:
+    data = copy.deepcopy(docs_created_data)
+    del data[dropped]
+    result = engine.analyze(data)
+    assert (result.event_type, result.validated) == ("customer.holder.assignment.*", True)
+    assert ("error", "required", f"/{dropped}") in {(i.severity, i.code, i.pointer) for i in result.issues}
+
+
+def test_holder_data_without_holder_is_ambiguous_with_the_specs_loaded(engine: Engine, docs_created_data: dict[str, Any]) -> None:
+    """{voucher, campaign, customer} is what customer.publication.succeeded lacks publication for,
+    just as the holder event lacks holder: no rule can tell, so nothing is claimed."""
+    data = copy.deepcopy(docs_created_data)
+    del data["holder"]
+    result = engine.analyze(data)
+    assert (result.event_type, result.validated) == (None, False)
+    [warning] = [i for i in result.issues if i.code == "schema.ambiguous"]
+    assert "customer.holder.assignment.*" in warning.message and "customer.publication.succeeded" in warning.message
+
+
+@pytest.fixture
+def docs_created_data() -> dict[str, Any]:
+    return json.loads((ROOT / "samples" / "holder-assignment-created.data.json").read_text())

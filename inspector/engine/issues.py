@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, Optional
 
 Severity = Literal["error", "warning", "info"]
 
@@ -48,6 +49,22 @@ HTTP_REJECTED = "http.rejected"  # error (input unreadable): a request the liste
 VARIANT = "schema.variant"  # info: which oneOf branch was used when the discriminator did not settle it
 
 
+@dataclass(frozen=True, kw_only=True)
+class ParseContext:
+    """Where unreadable input breaks, ready to show under the message: ``line_text`` is the line
+    (a window of it when long, cut ends marked ``…``) with control characters as visible
+    escapes, ``column`` the 1-based position of the caret in ``line_text``, ``line`` the line's
+    number in the input, ``hint`` a plain word on the likely cause ("" when none applies)."""
+
+    line: int
+    line_text: str
+    column: int
+    hint: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line_text": self.line_text, "column": self.column}
+
+
 class Issue:
     """One finding. ``pointer`` is an RFC 6901 JSON Pointer ("" is the whole payload); a missing
     field gets the pointer it would have.
@@ -56,7 +73,7 @@ class Issue:
     only when read, so a payload full of warnings costs little until someone looks.
     """
 
-    __slots__ = ("_pointer", "_path", "severity", "code", "_message", "_msg_args", "line", "column")
+    __slots__ = ("_pointer", "_path", "severity", "code", "_message", "_msg_args", "line", "column", "context")
 
     def __init__(
         self,
@@ -69,6 +86,7 @@ class Issue:
         *,
         path: tuple[Any, ...] | None = None,
         msg_args: tuple[Any, ...] | None = None,
+        context: Optional[ParseContext] = None,
     ) -> None:
         self._pointer = pointer
         self._path = path
@@ -78,6 +96,7 @@ class Issue:
         self._msg_args = msg_args
         self.line = line
         self.column = column
+        self.context = context
 
     @property
     def pointer(self) -> str:
@@ -110,6 +129,8 @@ class Issue:
         if self.line is not None:
             out["line"] = self.line
             out["column"] = self.column
+        if self.context is not None:
+            out["context"] = self.context.to_json()
         return out
 
 
@@ -127,3 +148,4 @@ class LazyIssue(Issue):
         self._msg_args = msg_args
         self.line = None
         self.column = None
+        self.context = None

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from inspector.engine import issues as codes
-from inspector.engine.issues import Issue
+from inspector.engine.issues import Issue, ParseContext
 from inspector.engine.pointer import to_pointer
+from inspector.engine.textsafe import short, visible
+
+CONTEXT_WIDTH = 80
+"""Characters of a long line shown around the column of a parse error."""
 
 
 @dataclass
@@ -45,9 +49,75 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def _unreadable(code: str, message: str, line: Optional[int] = None, column: Optional[int] = None) -> Issue:
+def _unreadable(
+    code: str, message: str, line: Optional[int] = None, column: Optional[int] = None, context: Optional[ParseContext] = None
+) -> Issue:
     where = f" (line {line}, column {column})" if line is not None else ""
-    return Issue("", "error", code, message + where, line, column)
+    hint = f": {context.hint}" if context is not None and context.hint else ""
+    return Issue("", "error", code, message + where + hint, line, column, context=context)
+
+
+def excerpt(line_text: str, col0: int, *, line: int, hint: str = "") -> ParseContext:
+    """The context of a position: ``line_text`` is the raw line, ``col0`` the 0-based offset of
+    the position in it. Long lines are cut to ``CONTEXT_WIDTH`` characters around the position."""
+    col0 = max(0, min(col0, len(line_text)))
+    left = 0
+    right = len(line_text)
+    if right > CONTEXT_WIDTH:
+        left = max(0, col0 - CONTEXT_WIDTH // 2)
+        right = min(len(line_text), left + CONTEXT_WIDTH)
+        left = max(0, right - CONTEXT_WIDTH)
+    before = ("…" if left else "") + visible(line_text[left:col0])
+    after = visible(line_text[col0:right]) + ("…" if right < len(line_text) else "")
+    return ParseContext(line=line, line_text=before + after, column=len(before) + 1, hint=hint)
+
+
+def _context_at(text: str, offset: int, *, line: int, message: str = "") -> ParseContext:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    if end < 0:
+        end = len(text)
+    raw = text[start:end]
+    if raw.endswith("\r"):
+        raw = raw[:-1]
+    return excerpt(raw, offset - start, line=line, hint=_hint(text, offset, message))
+
+
+_IDENT_START = re.compile(r"[A-Za-z_$]")
+_PY_LITERAL = re.compile(r"(True|False|None)\b")
+
+
+def _hint(text: str, offset: int, message: str) -> str:
+    """A plain word on the likely cause of a parse error at ``offset`` (what editors and
+    hand-written payloads get wrong), or "" when nothing common applies."""
+    at = text[offset : offset + 2]
+    ch = at[:1]
+    if at in ("//", "/*"):
+        return "JSON has no comments; remove the comment"
+    if message.startswith("Extra data"):
+        return "a second JSON document follows the first; send one document, or one per line as NDJSON (name the file .ndjson)"
+    if message.startswith("Unterminated string"):
+        return "a string is not closed: the text is cut off mid-string, or a closing quote is missing"
+    if message.startswith("Invalid control character"):
+        if ch in ("\n", "\r"):
+            return "a string runs to the end of the line: the line is cut off mid-string, or a closing quote is missing (a line break inside a string is written \\n)"
+        return "a control character inside a string must be escaped (\\u0000 to \\u001f)"
+    if ch == "'":
+        return "JSON strings and keys take double quotes, not single quotes"
+    before = text[:offset].rstrip()
+    if before.endswith(",") and ch in ("}", "]"):
+        return f"a trailing comma before {ch}: JSON allows none; remove the comma"
+    if not text[offset:].strip():
+        return "the document ends before it is complete: it is cut off, or a closing } or ] is missing"
+    if _PY_LITERAL.match(text, offset):
+        return "JSON writes true, false and null in lower case"
+    if _IDENT_START.match(ch):
+        if message.startswith("Expecting property name"):
+            return 'keys take double quotes: "key": value'
+        return "text values take double quotes"
+    if message.startswith("Expecting ',' delimiter"):
+        return "a comma is missing between two items"
+    return ""
 
 
 def decode(data: bytes) -> tuple[Optional[str], list[Issue]]:
@@ -78,14 +148,21 @@ def decode(data: bytes) -> tuple[Optional[str], list[Issue]]:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(before) - line_start + 1
         bad = data[exc.start : exc.start + 1].hex()
+        line_end = data.find(b"\n", exc.start)
+        raw_line = data[line_start : line_end if line_end >= 0 else len(data)]
+        # The caret goes under the bad byte, shown as \xNN like the bytes around it.
+        head = data[line_start : exc.start].decode("utf-8", "backslashreplace")
+        context = excerpt(raw_line.decode("utf-8", "backslashreplace"), len(head), line=line)
         found.append(
             _unreadable(
                 codes.ENCODING,
                 f"input is not valid UTF-8: byte 0x{bad} at offset {exc.start}",
                 line,
                 col,
+                context,
             )
         )
         return None, found
@@ -130,50 +207,56 @@ def parse_text(text: str, *, line_offset: int = 0) -> Document:
     """Parse one JSON document. Line numbers in issues are shifted by ``line_offset``."""
     if not text or text.isspace():  # isspace stops at the first other character; strip() copies
         return Document(None, [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", line_offset + 1, 1)], ok=False, text=text)
-    dup_objects: list[tuple[str, dict[str, Any]]] = []
+    dup_objects: list[tuple[str, dict[str, Any], list[Any]]] = []
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(pairs)
         if len(obj) != len(pairs):
-            seen: set[str] = set()
-            for k, _ in pairs:
-                if k in seen:
-                    dup_objects.append((k, obj))
-                seen.add(k)
+            seen: dict[str, list[Any]] = {}
+            for k, v in pairs:
+                seen.setdefault(k, []).append(v)
+            dup_objects.extend((k, obj, values) for k, values in seen.items() if len(values) > 1)
         return obj
 
     try:
         value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         line, col = exc.lineno + line_offset, exc.colno
-        return Document(None, [_unreadable(codes.PARSE, f"invalid JSON: {exc.msg}", line, col)], ok=False, text=text)
+        context = _context_at(text, exc.pos, line=line, message=exc.msg)
+        return Document(None, [_unreadable(codes.PARSE, f"invalid JSON: {exc.msg}", line, col, context)], ok=False, text=text)
     except _BadConstant as exc:
-        line, col = _line_col(text, _find_token(text, _CONSTANT))
+        offset = _find_token(text, _CONSTANT)
+        line, col = _line_col(text, offset)
+        context = _context_at(text, offset, line=line + line_offset)
         return Document(
             None,
-            [_unreadable(codes.PARSE, f"invalid JSON: {exc.args[0]} is not a JSON number", line + line_offset, col)],
+            [_unreadable(codes.PARSE, f"invalid JSON: {exc.args[0]} is not a JSON number", line + line_offset, col, context)],
             ok=False,
             text=text,
         )
     except RecursionError:
-        line, col = _line_col(text, _depth_offset(text, 900))
+        offset = _depth_offset(text, 900)
+        line, col = _line_col(text, offset)
+        context = _context_at(text, offset, line=line + line_offset)
         return Document(
             None,
-            [_unreadable(codes.PARSE, "invalid JSON for this tool: nesting deeper than about 900 levels", line + line_offset, col)],
+            [_unreadable(codes.PARSE, "invalid JSON for this tool: nesting deeper than about 900 levels", line + line_offset, col, context)],
             ok=False,
             text=text,
         )
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        line, col = _line_col(text, _find_token(text, _HUGE_INT))
-        return Document(None, [_unreadable(codes.PARSE, f"invalid JSON: {exc}", line + line_offset, col)], ok=False, text=text)
+        offset = _find_token(text, _HUGE_INT)
+        line, col = _line_col(text, offset)
+        context = _context_at(text, offset, line=line + line_offset)
+        return Document(None, [_unreadable(codes.PARSE, f"invalid JSON: {exc}", line + line_offset, col, context)], ok=False, text=text)
     doc = Document(value, text=text)
     if dup_objects:
         doc.issues.extend(_duplicate_issues(value, dup_objects))
     return doc
 
 
-def _duplicate_issues(root: Any, dups: list[tuple[str, dict[str, Any]]]) -> list[Issue]:
-    wanted = {id(obj) for _, obj in dups}
+def _duplicate_issues(root: Any, dups: list[tuple[str, dict[str, Any], list[Any]]]) -> list[Issue]:
+    wanted = {id(obj) for _, obj, _ in dups}
     where: dict[int, list[Any]] = {}
     stack: list[tuple[Any, list[Any]]] = [(root, [])]
     while stack and len(where) < len(wanted):
@@ -185,12 +268,19 @@ def _duplicate_issues(root: Any, dups: list[tuple[str, dict[str, Any]]]) -> list
         elif isinstance(node, list):
             stack.extend((v, keys + [i]) for i, v in enumerate(node) if isinstance(v, (dict, list)))
     out = []
-    for key, obj in dups:
+    for key, obj, values in dups:
         ptr = to_pointer(where.get(id(obj), []) + [key])
-        out.append(
-            Issue(ptr, "warning", codes.DUPLICATE_KEY, "key appears more than once in this object; parsers keep the last value, some keep the first")
-        )
+        out.append(Issue(ptr, "warning", codes.DUPLICATE_KEY, _duplicate_message(values)))
     return out
+
+
+def _duplicate_message(values: list[Any], limit: int = 5) -> str:
+    shown = ", then ".join(short(v, 40) for v in values[:limit])
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return (
+        f"key appears {len(values)} times in this object, with {shown}{more}; this payload keeps the last "
+        f"({short(values[-1], 40)}), as Python and JavaScript parsers do, but some parsers keep the first"
+    )
 
 
 def parse_bytes(data: bytes) -> Document:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from inspector.engine.analysis import FORM_LABELS, Analysis
-from inspector.engine.textsafe import visible
+from inspector.engine.issues import ParseContext
+from inspector.engine.textsafe import cell_width, visible
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[2m", "bold": "\x1b[1m", "reset": "\x1b[0m"}
 _NO_COLORS = {k: "" for k in _COLORS}
@@ -31,7 +32,20 @@ def text_block(r: Analysis, *, color: bool = False) -> str:
         sev = issue.severity
         pointer = visible(issue.pointer) or "(payload)"
         lines.append(f"  {c[sev]}{sev:<7}{c['reset']}  {pointer}  {c['info']}{issue.code}{c['reset']}  {visible(issue.message)}")
+        if issue.context is not None:
+            lines.extend(context_lines(issue.context, color=color))
     return "\n".join(lines)
+
+
+def context_lines(context: ParseContext, *, color: bool = False) -> list[str]:
+    """The line an unreadable input breaks on, numbered, with a caret under the column."""
+    c = _COLORS if color else _NO_COLORS
+    number = str(context.line)
+    pad = " " * cell_width(context.line_text[: context.column - 1])
+    return [
+        f"    {c['info']}{number} |{c['reset']} {context.line_text}",
+        f"    {' ' * len(number)} {c['info']}|{c['reset']} {pad}{c['error']}^{c['reset']}",
+    ]
 
 
 class Tally:

@@ -58,3 +58,18 @@ def short(value: Any, limit: int = 60) -> str:
         return f"array of {len(value)} item{'s' if len(value) != 1 else ''}"
     return json_scalar(value, limit)
 
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes (wide East Asian characters two, combining marks none):
+    enough to put a caret under a column of text already made ``visible``."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width

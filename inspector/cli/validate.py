@@ -19,19 +19,30 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "validate",
         help="validate payloads headless (exit 0 clean, 1 errors, 2 unreadable input)",
         description="Validate payloads. Exit status: 0 when no payload has errors, 1 when any "
-        "has, 2 when an input cannot be read or parsed.",
+        "has (with --strict: also any warning or payload not validated), 2 when an input cannot "
+        "be read or parsed.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help=".json or NDJSON files, folders of them, or - for stdin")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="report format (default: text; github: GitHub Actions ::error/::warning annotations)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) on warnings and on payloads not validated (unknown or ambiguous event type, legacy envelope) too",
+    )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text report")
-    p.add_argument("--quiet", "-q", action="store_true", help="text report: only payloads with errors or warnings")
+    p.add_argument("--quiet", "-q", action="store_true", help="text report: only payloads with errors or warnings, or not validated")
     options.add_type(p)
     options.add_spec(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from inspector.engine.inputs import engine_or_report, iter_analyses
-    from inspector.engine.report import Tally, text_block
+    from inspector.engine.report import Tally, github_lines, text_block
 
     engine = engine_or_report(args.spec, args.type, fetched=args.fetched_spec)
     if engine is None:
@@ -45,14 +56,20 @@ def run(args: argparse.Namespace) -> int:
             tally.add(r)
             out.write(("," if i else "") + "\n    " + json.dumps(r.to_json()))
         out.write("\n  ]\n}\n")
+    elif args.format == "github":
+        for r in results:
+            tally.add(r)
+            for line in github_lines(r):
+                out.write(line + "\n")
+        out.write(tally.summary() + "\n")
     else:
         color = args.color == "always" or (
             args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
         )
         for r in results:
             tally.add(r)
-            if not (args.quiet and r.readable and not r.errors and not r.warnings):
+            if not (args.quiet and r.clean):
                 out.write(text_block(r, color=color) + "\n")
         out.write(tally.summary() + "\n")
     out.flush()
-    return tally.exit_code
+    return tally.status(strict=args.strict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from inspector.engine import issues as codes
 from inspector.engine.analysis import FORM_LABELS, Analysis
 from inspector.engine.issues import ParseContext
 from inspector.engine.textsafe import cell_width, visible
@@ -99,6 +100,38 @@ def text_report(results: Iterable[Analysis], *, color: bool = False, quiet: bool
             lines.append(text_block(r, color=color))
     lines.append(tally.summary())
     return "\n".join(lines)
+
+
+_NOT_VALIDATED_REASONS = frozenset({codes.UNKNOWN_TYPE, codes.NO_SCHEMA, codes.LEGACY})
+
+
+def github_lines(r: Analysis) -> list[str]:
+    """GitHub Actions workflow commands for one payload: an ``::error``/``::warning`` line per
+    error and warning, and a ``::warning`` saying why a payload was not validated. The line is
+    the payload's line in its file (NDJSON), or where unreadable input breaks, else 1."""
+    out: list[str] = []
+    for issue in r.issues:
+        if issue.severity == "info":
+            if not (r.readable and not r.validated and issue.code in _NOT_VALIDATED_REASONS):
+                continue
+            level, title = "warning", f"not validated ({issue.code})"
+        else:
+            level, title = issue.severity, issue.code
+        line = issue.line if issue.line is not None else r.line if r.line is not None else 1
+        props = f"file={_gh_property(r.source)},line={line}"
+        if issue.column is not None and issue.line is not None:
+            props += f",col={issue.column}"
+        where = visible(issue.pointer) or "(payload)"
+        out.append(f"::{level} {props},title={_gh_property(title)}::{_gh_data(where + ' ' + visible(issue.message))}")
+    return out
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(visible(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 def _count(n: int, word: str, c: dict[str, str]) -> str:

@@ -138,3 +138,53 @@ def test_open_with_a_missing_path_fails_on_the_command_line(name: str) -> None:
     lines = proc.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "no such file" in lines[0]
     assert "\x1b" not in lines[0]
+
+
+def test_strict_fails_warnings_and_payloads_not_validated() -> None:
+    warnings_only = str(SAMPLES / "holder-assignment-created.envelope.json")
+    legacy = str(SAMPLES / "legacy-envelope.json")
+    assert run("validate", warnings_only).returncode == 0
+    assert run("validate", "--strict", warnings_only).returncode == 1
+    assert run("validate", legacy).returncode == 0
+    proc = run("validate", "--strict", legacy)
+    assert proc.returncode == 1 and b"1 not validated" in proc.stdout
+    assert run("validate", "--strict", str(SAMPLES / "invalid-json-trailing-comma.json")).returncode == 2
+    assert run("validate", "--strict", "--format", "json", "-", stdin=b'{"foo": 1}').returncode == 1
+    clean = b'{"holder": {}}'
+    assert run("validate", "--strict", "--type", "customer.holder.assignment.created", "-", stdin=clean).returncode == 1  # errors
+    assert run("validate", "--strict", "--type", "customer.holder.assignment.created", "-", stdin=json.dumps(
+        json.loads((SAMPLES / "holder-assignment-created.data.json").read_text())).encode()).returncode == 1  # its nulls
+
+
+def test_format_github_annotations(tmp_path: Path) -> None:
+    lines = [
+        (SAMPLES / "holder-assignment-created.envelope.json").read_text().replace("\n", ""),
+        '{"foo": 1}',
+        '{"holder": {"id": "a,b:c%\\n"}, "voucher": {}, "x": 1,}',
+    ]
+    ndjson = tmp_path / "events.ndjson"
+    ndjson.write_text("\n".join(lines) + "\n")
+    proc = run("validate", "--format", "github", str(ndjson), str(SAMPLES / "invalid-enum-values.envelope.json"))
+    assert proc.returncode == 2  # the third line does not parse
+    out = proc.stdout.decode().splitlines()
+    annotations = [line for line in out if line.startswith("::")]
+    assert out[-1].startswith("4 payloads:") and not out[-1].startswith("::")
+    first = [a for a in annotations if f"file={ndjson}".replace(":", "%3A") in a and ",line=1," in a]
+    assert len(first) == 12 and all(a.startswith("::warning ") for a in first)
+    assert any(a.startswith("::warning ") and ",line=2," in a and "title=not validated (schema.unknown-event)" in a for a in annotations)
+    [parse] = [a for a in annotations if ",line=3," in a]
+    assert parse.startswith("::error ") and ",col=" in parse and "title=json.parse::" in parse
+    enum = [a for a in annotations if "invalid-enum-values" in a and a.startswith("::error ")]
+    assert len(enum) == 3 and all(",line=1,title=enum::" in a for a in enum)
+    assert "::/data/holder/holder_role expected one of" in enum[0]
+
+
+def test_format_github_escapes_what_would_end_a_command() -> None:
+    payload = b'{"holder": {"id": 5, "x,y%0A": 1}, "voucher": {}, "campaign": {}, "customer": {"\\u001b\\n": "a"}}'
+    proc = run("validate", "--format", "github", "-", stdin=payload)
+    assert proc.returncode == 1
+    for line in proc.stdout.decode().splitlines()[:-1]:
+        command, _, message = line.partition("::")[2].partition("::")
+        assert "%0A" not in command or "%250A" in line
+        assert "\n" not in message and "\x1b" not in line
+    assert "%250A" in proc.stdout.decode()  # a literal %0A in a key cannot become a newline

@@ -21,7 +21,7 @@ from inspector.engine.inference import infer
 from inspector.engine.issues import Issue
 from inspector.engine.jsonparse import Document, iter_documents
 from inspector.engine.registry import EventSchema, Registry, builtin_registry, normalize_event_type
-from inspector.engine.schema import Schema, from_model
+from inspector.engine.schema import Schema
 from inspector.engine.textsafe import visible
 from inspector.engine.validation import validate
 
@@ -64,9 +64,9 @@ class Engine:
 
     def _form_schema(self, form: str) -> Schema:
         if form not in self._forms:
-            from inspector.engine.models.envelope import FORM_MODELS
+            from inspector.engine.models.schemas import form_schema
 
-            self._forms[form] = from_model(FORM_MODELS[form])
+            self._forms[form] = form_schema(form)
         return self._forms[form]
 
     def root_schema(self, form: Form, event: Optional[Schema]) -> Optional[Schema]:

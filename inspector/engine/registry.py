@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
 
-from inspector.engine.schema import Schema, from_model, same_shape
+from inspector.engine.schema import Schema, same_shape
 
 
 def normalize_event_type(name: str) -> str:
@@ -138,9 +138,9 @@ class Registry:
 
 def _holder_schema(event_type: str) -> Callable[[], Schema]:
     def build() -> Schema:
-        from inspector.engine.models.holder_assignment import EVENT_MODELS
+        from inspector.engine.models.schemas import event_schema
 
-        return from_model(EVENT_MODELS[event_type])
+        return event_schema(event_type)
 
     return build
 

@@ -431,8 +431,8 @@ def from_json_schema(doc: dict[str, Any], *, source: str = "<schema>") -> Schema
     return Compiler(doc, source=source).compile(doc)
 
 
-def from_model(model: type) -> Schema:
-    """Compile a pydantic model through its JSON schema: the same path as a loaded spec."""
+def model_document(model: type) -> dict[str, Any]:
+    """The JSON Schema of a pydantic model, as the docs would write it (no per-field titles)."""
     from pydantic.json_schema import GenerateJsonSchema
 
     class _NoFieldTitles(GenerateJsonSchema):
@@ -440,5 +440,10 @@ def from_model(model: type) -> Schema:
         def field_title_should_be_set(self, schema: Any) -> bool:
             return False
 
-    doc = model.model_json_schema(schema_generator=_NoFieldTitles)  # type: ignore[attr-defined]
-    return from_json_schema(doc, source=getattr(model, "__name__", "model"))
+    doc: dict[str, Any] = model.model_json_schema(schema_generator=_NoFieldTitles)  # type: ignore[attr-defined]
+    return doc
+
+
+def from_model(model: type) -> Schema:
+    """Compile a pydantic model through its JSON schema: the same path as a loaded spec."""
+    return from_json_schema(model_document(model), source=getattr(model, "__name__", "model"))

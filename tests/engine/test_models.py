@@ -155,3 +155,11 @@ def test_docs_examples_are_carried() -> None:
     assert holder.properties["id"].example == "rh_0e7b8db4700106a852"
     assert holder.properties["holder_role"].example == "REFERRER"
     assert ours.properties["voucher"].properties["created_at"].example == "2021-12-22T10:13:06.487Z"
+
+
+def test_the_shipped_schemas_are_what_the_models_generate() -> None:
+    """validate reads schemas.json instead of importing pydantic: it must say what the models say
+    (after changing a model: python -m inspector.engine.models.schemas)."""
+    from inspector.engine.models.schemas import SCHEMA_FILE, generate, render
+
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == render(generate())

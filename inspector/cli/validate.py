@@ -7,7 +7,6 @@ holds; the JSON report is the same document as ever, written piece by piece.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -54,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         out.write('{\n  "results": [')
         for i, r in enumerate(results):
             tally.add(r)
-            out.write(("," if i else "") + "\n    " + json.dumps(r.to_json()))
+            out.write(("," if i else "") + "\n    " + r.json_text())
         out.write("\n  ]\n}\n")
     elif args.format == "github":
         for r in results:

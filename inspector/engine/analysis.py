@@ -6,6 +6,7 @@ the form, event type and issues of a payload.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Optional, Sequence
 
@@ -71,6 +72,25 @@ class Analysis:
         """The envelope ``id``: retries of one delivery share it."""
         return delivery_id(self.form, self.payload)
 
+    def json_text(self) -> str:
+        """``json.dumps(self.to_json())``, put together from each issue's remembered text: the
+        JSON report of a long NDJSON stream costs little more than writing it."""
+        errors = warnings = 0
+        parts = []
+        for issue in self.issues:
+            severity = issue.severity
+            if severity == "error":
+                errors += 1
+            elif severity == "warning":
+                warnings += 1
+            parts.append(issue.json_text())
+        return (
+            f'{{"source": {_json_str(self.source)}, "line": {"null" if self.line is None else int(self.line)}, '
+            f'"form": {_json_str(self.form)}, "event_type": {_json_str(self.event_type)}, '
+            f'"validated": {"true" if self.validated else "false"}, "errors": {errors}, "warnings": {warnings}, '
+            f'"issues": [{", ".join(parts)}]}}'
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -82,6 +102,19 @@ class Analysis:
             "warnings": self.warnings,
             "issues": [i.to_json() for i in self.issues],
         }
+
+
+_STRINGS: dict[Optional[str], str] = {None: "null"}
+
+
+def _json_str(text: Optional[str]) -> str:
+    """A JSON string literal; sources and event types repeat on every line, so they are kept."""
+    out = _STRINGS.get(text)
+    if out is None:
+        out = json.dumps(text)
+        if len(_STRINGS) < 4096 and (text is None or len(text) < 1024):
+            _STRINGS[text] = out
+    return out
 
 
 def delivery_id(form: Form, payload: Any) -> Optional[str]:

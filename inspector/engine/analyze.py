@@ -26,6 +26,8 @@ from inspector.engine.textsafe import visible
 from inspector.engine.validation import validate
 
 _UNTYPED = Schema()
+_FORM_NOTES = {form: Issue("", "info", codes.FORM, f"form: {label}") for form, label in FORM_LABELS.items()}
+"""One note per form, shared by every analysis (issues are never changed once made)."""
 
 
 def detect_form(payload: Any) -> Form:
@@ -113,7 +115,7 @@ class Engine:
                 Issue("", "error", codes.NOT_OBJECT, f"expected a JSON object (a webhook payload), found a top-level {kind}")
             )
             return result
-        issues.append(Issue("", "info", codes.FORM, f"form: {FORM_LABELS[form]}"))
+        issues.append(_FORM_NOTES[form])
         found_type = self.event_type_of(form, payload)
         entry: Optional[EventSchema] = None
         if event_type:
@@ -121,7 +123,7 @@ class Engine:
             entry = self.registry.get(event_type)
         elif form == "data":
             inference = infer(self.registry, payload)
-            issues.append(inference.note(builtin_only=self.registry.builtin_only))
+            issues.append(inference.note)
             if inference.chosen is None:
                 # Not validated against an event schema; still scanned for numbers parsers
                 # mangle and runaway depth.

@@ -64,34 +64,44 @@ class Candidate:
 
 @dataclass(kw_only=True)
 class Inference:
-    """The outcome for one payload. ``issues`` holds the chosen candidate's validation issues
-    when candidates had to be tried (the payload need not be validated again)."""
+    """The outcome for one payload, and ``note``, the issue that says it. ``issues`` holds the
+    chosen candidate's validation issues when candidates had to be tried (the payload need not
+    be validated again)."""
 
     status: Status
+    note: Issue
     chosen: Optional[Candidate] = None
     tied: tuple[Candidate, ...] = ()
     tried: int = 0
     issues: Optional[list[Issue]] = field(default=None, repr=False)
 
-    def note(self, *, builtin_only: bool) -> Issue:
-        """The issue that says what was inferred and why (or why nothing was)."""
-        if self.status == "inferred" and self.chosen is not None:
-            keys = _key_list(self.chosen.matched)
-            how = f" (it fits best of {self.tried} candidates)" if self.tried > 1 else ""
-            # A payload that lacks required keys may be another event: say what is known.
-            hint = "; without --spec only the built-in event types are known" if builtin_only and self.chosen.lacking else ""
-            return Issue("", "info", codes.INFERRED, f"inferred {self.chosen.label} from keys {keys}{how}{hint}; pass --type to pin it")
-        if self.status == "ambiguous":
-            names = ", ".join(c.label for c in self.tied)
-            return Issue(
-                "",
-                "warning",
-                codes.AMBIGUOUS,
-                f"bare event data that fits {len(self.tied)} event types equally ({names}): not validated; pass --type to choose one",
-            )
-        return Issue(
-            "", "info", codes.UNKNOWN_TYPE, "bare event data: its fields match no known event schema, so it is not validated; pass --type to choose one"
-        )
+
+def _inferred(chosen: Candidate, tried: int, *, builtin_only: bool, issues: Optional[list[Issue]] = None) -> Inference:
+    keys = _key_list(chosen.matched)
+    how = f" (it fits best of {tried} candidates)" if tried > 1 else ""
+    # A payload that lacks required keys may be another event: say what is known.
+    hint = "; without --spec only the built-in event types are known" if builtin_only and chosen.lacking else ""
+    note = Issue("", "info", codes.INFERRED, f"inferred {chosen.label} from keys {keys}{how}{hint}; pass --type to pin it")
+    return Inference(status="inferred", note=note, chosen=chosen, tried=tried, issues=issues)
+
+
+def _ambiguous(tied: tuple[Candidate, ...], tried: int) -> Inference:
+    names = ", ".join(c.label for c in tied)
+    note = Issue(
+        "",
+        "warning",
+        codes.AMBIGUOUS,
+        f"bare event data that fits {len(tied)} event types equally ({names}): not validated; pass --type to choose one",
+    )
+    return Inference(status="ambiguous", note=note, tied=tied, tried=tried)
+
+
+_UNKNOWN = Inference(
+    status="unknown",
+    note=Issue(
+        "", "info", codes.UNKNOWN_TYPE, "bare event data: its fields match no known event schema, so it is not validated; pass --type to choose one"
+    ),
+)
 
 
 def _key_list(keys: tuple[str, ...], limit: int = 6) -> str:
@@ -113,6 +123,9 @@ class _Stats:
             for k in group[0].schema.properties:
                 self.declared_by[k] = self.declared_by.get(k, 0) + 1
         self.shortlists: dict[tuple[str, ...], list[Candidate]] = {}
+        self.by_keys: dict[tuple[str, ...], Inference] = {}
+        """Inferences that keys alone settle (one candidate, or none), by key tuple."""
+        self.builtin_only = registry.builtin_only
 
 
 _KEY_CODES = frozenset({codes.REQUIRED, codes.UNKNOWN_FIELD})
@@ -172,11 +185,19 @@ def shortlist(registry: Registry, keys: tuple[str, ...]) -> list[Candidate]:
 
 def infer(registry: Registry, data: dict[str, Any]) -> Inference:
     """The event type of bare event data (see the module docstring for the rule)."""
-    candidates = shortlist(registry, tuple(data))
-    if not candidates:
-        return Inference(status="unknown")
-    if len(candidates) == 1:
-        return Inference(status="inferred", chosen=candidates[0], tried=1)
+    keys = tuple(data)
+    stats = _stats(registry)
+    settled = stats.by_keys.get(keys)
+    if settled is not None:
+        return settled
+    candidates = shortlist(registry, keys)
+    if len(candidates) <= 1:
+        settled = _inferred(candidates[0], 1, builtin_only=stats.builtin_only) if candidates else _UNKNOWN
+        if len(keys) <= _CACHED_KEYS and sum(map(len, keys)) <= 4096:
+            if len(stats.by_keys) > 512:
+                stats.by_keys.clear()
+            stats.by_keys[keys] = settled
+        return settled
     ranked: list[tuple[tuple[int, int, int, int], Candidate, list[Issue]]] = []
     for c in candidates:
         found = validate(c.schema, data)
@@ -193,5 +214,5 @@ def infer(registry: Registry, data: dict[str, Any]) -> Inference:
     best_rank = ranked[0][0]
     tied = tuple(c for rank, c, _ in ranked if rank == best_rank)
     if len(tied) > 1:
-        return Inference(status="ambiguous", tied=tied, tried=len(candidates))
-    return Inference(status="inferred", chosen=ranked[0][1], tried=len(candidates), issues=ranked[0][2])
+        return _ambiguous(tied, len(candidates))
+    return _inferred(ranked[0][1], len(candidates), builtin_only=stats.builtin_only, issues=ranked[0][2])

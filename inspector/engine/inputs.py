@@ -12,7 +12,7 @@ from inspector.engine import issues as codes
 from inspector.engine.analysis import Analysis
 from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
-from inspector.engine.jsonparse import iter_documents
+from inspector.engine.jsonparse import iter_documents, iter_ndjson_lines
 from inspector.engine.registry import Registry, builtin_registry
 from inspector.engine.textsafe import visible
 
@@ -119,20 +119,24 @@ def unknown_type(engine: Engine, event_type: str) -> Optional[str]:
     return f"{visible(event_type)!r}{hint} ({engine.registry.no_schema_hint})"
 
 
+def _os_error(path: str, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{path}: is a directory")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: permission denied")
+    return InputError(f"{path}: {exc.strerror or exc}")
+
+
 def read_source(path: str) -> bytes:
     """The bytes of a file, or of stdin for ``-``. Raises InputError with a readable reason."""
     if path == "-":
         return sys.stdin.buffer.read()
     try:
         return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
+        raise _os_error(path, exc) from None
 
 
 def is_ndjson_name(path: str) -> Optional[bool]:
@@ -183,13 +187,28 @@ def read_inputs(paths: Sequence[str], *, stdin: Optional[bytes] = None) -> Itera
 
 def iter_analyses(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> Iterator[Analysis]:
     """Every payload of every input, one at a time: a 20,000-line NDJSON file is never held as
-    20,000 analyses. An input that cannot be read becomes an unreadable result."""
-    for item in read_inputs(paths):
-        if item.error is not None:
-            yield item.failure()
+    20,000 analyses, nor (named .ndjson or .jsonl) read into memory at once. An input that
+    cannot be read becomes an unreadable result."""
+    for path in expand_paths(paths):
+        if path != "-" and is_ndjson_name(path):
+            yield from _stream(engine, path, event_type)
             continue
-        for doc in iter_documents(item.data, ndjson=item.ndjson):
-            yield engine.analyze_document(doc, source=item.source, event_type=event_type)
+        for item in read_inputs([path]):
+            if item.error is not None:
+                yield item.failure()
+                continue
+            for doc in iter_documents(item.data, ndjson=item.ndjson):
+                yield engine.analyze_document(doc, source=item.source, event_type=event_type)
+
+
+def _stream(engine: Engine, path: str, event_type: Optional[str]) -> Iterator[Analysis]:
+    """The payloads of an NDJSON file, read a line at a time."""
+    try:
+        with open(path, "rb") as f:
+            for doc in iter_ndjson_lines(f):
+                yield engine.analyze_document(doc, source=path, event_type=event_type)
+    except OSError as exc:  # opening it, or a read failing midway
+        yield Input(source=path, error=str(_os_error(path, exc))).failure()
 
 
 def analyze_paths(engine: Engine, paths: Sequence[str], *, event_type: Optional[str] = None) -> list[Analysis]:

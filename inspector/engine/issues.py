@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Literal, Optional
 
@@ -73,7 +74,7 @@ class Issue:
     only when read, so a payload full of warnings costs little until someone looks.
     """
 
-    __slots__ = ("_pointer", "_path", "severity", "code", "_message", "_msg_args", "line", "column", "context")
+    __slots__ = ("_pointer", "_path", "severity", "code", "_message", "_msg_args", "line", "column", "context", "_json")
 
     def __init__(
         self,
@@ -97,6 +98,7 @@ class Issue:
         self.line = line
         self.column = column
         self.context = context
+        self._json: Optional[str] = None
 
     @property
     def pointer(self) -> str:
@@ -133,6 +135,39 @@ class Issue:
             out["context"] = self.context.to_json()
         return out
 
+    def json_text(self) -> str:
+        """``json.dumps(self.to_json())``, remembered. A stream of payloads of one event repeats
+        the same issues at the same pointers (every docs example has the same twelve nulls), and
+        turning paths into pointers and arguments into messages was most of a report's cost: the
+        text is kept by what it is made from (code, path, message arguments)."""
+        text = self._json
+        if text is not None:
+            return text
+        key: Optional[tuple[Any, ...]] = None
+        if self._msg_args is not None and self._message is None:
+            key = (self.code, self._path, self._msg_args)  # a LazyIssue: code, where and why
+        elif self.line is None and self.context is None:
+            key = (self.code, self.severity, self._pointer, self._path, self._message, self._msg_args)
+        if key is not None:
+            try:
+                text = _FRAGMENTS.get(key)
+            except TypeError:  # an argument that is a payload value (a dict): not kept
+                key = None
+        if text is None:
+            text = json.dumps(self.to_json())
+            if key is not None:
+                if len(_FRAGMENTS) >= FRAGMENT_LIMIT:
+                    _FRAGMENTS.clear()
+                _FRAGMENTS[key] = text
+        self._json = text
+        return text
+
+
+FRAGMENT_LIMIT = 50_000
+"""Issue texts kept for reuse; past this the store starts again (memory stays bounded whatever
+the input, e.g. an array of a million items each with its own pointer)."""
+_FRAGMENTS: dict[tuple[Any, ...], str] = {}
+
 
 class LazyIssue(Issue):
     """An Issue made on the validator's hot path: positional, no keywords, nothing formatted."""
@@ -149,3 +184,4 @@ class LazyIssue(Issue):
         self.line = None
         self.column = None
         self.context = None
+        self._json = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from inspector.engine import issues as codes
 from inspector.engine.issues import Issue, ParseContext
@@ -120,52 +120,51 @@ def _hint(text: str, offset: int, message: str) -> str:
     return ""
 
 
+def _bom_warning() -> Issue:
+    return Issue(
+        "",
+        "warning",
+        codes.BOM,
+        "input starts with a UTF-8 byte order mark (line 1, column 1); Voucherify never "
+        "sends one and many JSON parsers reject it",
+        1,
+        1,
+    )
+
+
+def _utf16_issue() -> Issue:
+    return _unreadable(codes.ENCODING, "input is UTF-16/UTF-32 (it starts with that byte order mark); JSON payloads must be UTF-8", 1, 1)
+
+
 def decode(data: bytes) -> tuple[Optional[str], list[Issue]]:
     """UTF-8 text of ``data``, or None with an encoding issue."""
     found: list[Issue] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-        found.append(
-            Issue(
-                "",
-                "warning",
-                codes.BOM,
-                "input starts with a UTF-8 byte order mark (line 1, column 1); Voucherify never "
-                "sends one and many JSON parsers reject it",
-                1,
-                1,
-            )
-        )
-    else:
-        for bom in _UTF16_32_BOMS:
-            if data.startswith(bom):
-                found.append(
-                    _unreadable(codes.ENCODING, "input is UTF-16/UTF-32 (it starts with that byte order mark); JSON payloads must be UTF-8", 1, 1)
-                )
-                return None, found
+        found.append(_bom_warning())
+    elif data.startswith(_UTF16_32_BOMS):
+        return None, [_utf16_issue()]
     try:
         return data.decode("utf-8"), found
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        col = len(before) - line_start + 1
-        bad = data[exc.start : exc.start + 1].hex()
-        line_end = data.find(b"\n", exc.start)
-        raw_line = data[line_start : line_end if line_end >= 0 else len(data)]
-        # The caret goes under the bad byte, shown as \xNN like the bytes around it.
-        head = data[line_start : exc.start].decode("utf-8", "backslashreplace")
-        context = excerpt(raw_line.decode("utf-8", "backslashreplace"), len(head), line=line)
-        found.append(
-            _unreadable(
-                codes.ENCODING,
-                f"input is not valid UTF-8: byte 0x{bad} at offset {exc.start}",
-                line,
-                col,
-                context,
-            )
-        )
+        found.append(_encoding_issue(data, exc.start))
         return None, found
+
+
+def _encoding_issue(data: bytes, start: int, *, line_offset: int = 0, byte_offset: int = 0) -> Issue:
+    """The issue for a byte at ``start`` that is not UTF-8, with its line shown; ``data`` starts
+    ``byte_offset`` bytes and ``line_offset`` lines into the input."""
+    before = data[:start]
+    line = before.count(b"\n") + 1 + line_offset
+    line_start = before.rfind(b"\n") + 1
+    col = len(before) - line_start + 1
+    bad = data[start : start + 1].hex()
+    line_end = data.find(b"\n", start)
+    raw_line = data[line_start : line_end if line_end >= 0 else len(data)]
+    # The caret goes under the bad byte, shown as \xNN like the bytes around it.
+    head = data[line_start:start].decode("utf-8", "backslashreplace")
+    context = excerpt(raw_line.decode("utf-8", "backslashreplace"), len(head), line=line)
+    return _unreadable(codes.ENCODING, f"input is not valid UTF-8: byte 0x{bad} at offset {byte_offset + start}", line, col, context)
 
 
 _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
@@ -346,6 +345,46 @@ def iter_raw_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterato
         found = []
     if not any_line:
         yield RawDocument(None, ready=Document(None, found + [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", 1, 1)], ok=False))
+
+
+def iter_ndjson_lines(lines: Iterable[bytes]) -> Iterator[Document]:
+    """The documents of an NDJSON stream read line by line (a file object): memory stays flat
+    however many lines it has. A line that is not UTF-8 is unreadable on its own; the lines
+    around it still read."""
+    any_line = False
+    consumed = 0
+    for no, raw in enumerate(lines, start=1):
+        at = consumed
+        consumed += len(raw)
+        prefix: list[Issue] = []
+        if no == 1:
+            if raw.startswith(_UTF16_32_BOMS):
+                yield Document(None, [_utf16_issue()], ok=False)
+                return
+            if raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+                consumed -= 3  # offsets count from after the mark, as for a whole file
+                prefix = [_bom_warning()]
+        if raw.endswith(b"\n"):
+            raw = raw[:-1]
+        if not raw or raw.isspace():
+            if prefix:
+                any_line = True
+                yield Document(None, prefix + [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", no, 1)], ok=False, line=no)
+            continue
+        any_line = True
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Document(None, prefix + [_encoding_issue(raw, exc.start, line_offset=no - 1, byte_offset=at)], ok=False, line=no)
+            continue
+        doc = parse_text(text, line_offset=no - 1)
+        doc.line = no
+        if prefix:
+            doc.issues[:0] = prefix
+        yield doc
+    if not any_line:
+        yield Document(None, [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", 1, 1)], ok=False)
 
 
 def iter_documents(data: bytes, *, ndjson: Optional[bool] = None) -> Iterator[Document]:

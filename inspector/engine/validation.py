@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 from inspector.engine import issues as codes
 from inspector.engine.ecmaregex import compile_pattern
 from inspector.engine.issues import Issue, LazyIssue
-from inspector.engine.pointer import Path, path_keys, to_pointer
+from inspector.engine.pointer import Path, to_pointer
 from inspector.engine.schema import Schema, json_type
 from inspector.engine.textsafe import short, visible
 
@@ -93,16 +93,16 @@ def _count_issues(
         out.append(Issue(None, "error", codes_[1], f"expected at most {_plural(high, word)}, found {count}", path=path))
 
 
-def _field_name(path: Path) -> str:
-    keys = path_keys(path)
-    return str(keys[-1]) if keys else "payload"
-
-
-def _null_message(path: Path, schema: Schema) -> str:
+def _null_message(name: Any, schema: Schema) -> str:
     what = schema.type_label
     if schema.title and schema.types == frozenset({"object"}):
         what = f"{schema.title} object"
-    return f"null where the docs type {visible(_field_name(path))} as non-nullable ({what})"
+    return f"null where the docs type {visible(str(name))} as non-nullable ({what})"
+
+
+def _missing_message(name: str, parent: Schema) -> str:
+    c = parent.properties.get(name)
+    return f"missing required field {visible(name)} ({c.type_label if c is not None else 'value'})"
 
 
 def _unknown_message(key: str, where: str, closed: bool) -> str:
@@ -333,15 +333,13 @@ _MISSING_KEY = object()
 
 
 def _null_warning(schema: Schema, path: Path, out: list[Issue]) -> None:
-    out.append(LazyIssue(path, "warning", codes.NULL, (_null_message, path, schema)))
+    # The message names the field (the path's last key), not the path: one text per field and
+    # schema, which the report keeps (Issue.json_text).
+    out.append(LazyIssue(path, "warning", codes.NULL, (_null_message, path[1] if path else "payload", schema)))
 
 
 def _missing_issue(s: Schema, p: Path, name: str, out: list[Issue]) -> None:
-    c = s.properties.get(name)
-    kind = c.type_label if c is not None else "value"
-    out.append(
-        Issue(None, "error", codes.REQUIRED, f"missing required field {visible(name)} ({kind})", path=(p, name))
-    )
+    out.append(LazyIssue((p, name), "error", codes.REQUIRED, (_missing_message, name, s)))
 
 
 def _generate_object(
@@ -361,7 +359,6 @@ def _generate_object(
         "MAXI": MAX_SAFE_INT,
         "DT": is_date_time,
         "missing": _missing_issue,
-        "null_warning": _null_warning,
         "unknown": _unknown_field,
         "EXTRA": extra,
         "WHERE": where,
@@ -382,22 +379,30 @@ def _generate_object(
         "        return",
         "    g = v.get",
     ]
+    # Two or three short lines a property: the generated code is compiled at start, and its
+    # size is what that costs (a spec run compiles some 700 object validators).
     for i, (name, child) in enumerate(s.properties.items()):
-        ns[f"F{i}"] = props[name]
-        ns[f"C{i}"] = child
         key = repr(name)
+        quick = _quick_test(child, i, ns)
         lines.append(f"    c = g({key}, M)")
+        if quick == "True" and (child.types is not None or child.variants or child.enum is not None):
+            # A nested value (object, array, union...): its validator settles null as well.
+            ns[f"F{i}"] = props[name]
+            call = f"F{i}(c, (p, {key}), out)"
+            if name in s.required:
+                lines.append(f"    if c is M: missing(S, p, {key}, out)")
+                lines.append(f"    else: {call}")
+            else:
+                lines.append(f"    if c is not M: {call}")
+            continue
+        # A leaf: one inline test passes the common case; null and the rest go to a closure.
+        ns[f"X{i}"] = _leaf_slow_path(child, name, props[name])
+        test = f"({quick})" + (" and c is not None" if child.nullable else "")
         if name in s.required:
-            lines.append("    if c is M:")
-            lines.append(f"        missing(S, p, {key}, out)")
+            lines.append(f"    if c is M: missing(S, p, {key}, out)")
+            lines.append(f"    elif {test}: X{i}(c, p, out)")
         else:
-            lines.append("    if c is M:")
-            lines.append("        pass")
-        # null is the commonest departure in real payloads: settle it without a call.
-        lines.append("    elif c is None:")
-        lines.append("        pass" if child.nullable else f"        null_warning(C{i}, (p, {key}), out)")
-        lines.append("    elif " + _quick_test(child, i, ns) + ":")
-        lines.append(f"        F{i}(c, (p, {key}), out)")
+            lines.append(f"    if c is not M and {test}: X{i}(c, p, out)")
     if s.min_properties is not None or s.max_properties is not None:
         lines.append("    sized(len(v), MINP, MAXP, PCODES, 'field', p, out)")
     lines.append("    if not (v.keys() <= PROPS):")
@@ -409,6 +414,22 @@ def _generate_object(
         lines.append("                unknown(k, v[k], p, out, WHERE, CLOSED)")
     exec(compile("\n".join(lines), f"<validator {s.label}>", "exec"), ns)
     return ns["check"]  # type: ignore[no-any-return]
+
+
+def _leaf_slow_path(child: Schema, name: str, check: Validator) -> Callable[[Any, Path, list[Issue]], None]:
+    """What a property's leaf value goes to when the inline test does not pass it: ``null``
+    (a warning unless the docs allow it), or the child's validator."""
+    nullable = child.nullable
+    args = (_null_message, name, child)  # made once: every payload's warning shares it
+
+    def slow(c: Any, p: Path, out: list[Issue]) -> None:
+        if c is None:
+            if not nullable:
+                out.append(LazyIssue((p, name), "warning", codes.NULL, args))
+        else:
+            check(c, (p, name), out)
+
+    return slow
 
 
 def _quick_test(c: Schema, i: int, ns: dict[str, Any]) -> str:

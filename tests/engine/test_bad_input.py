@@ -7,7 +7,8 @@ import json
 import pytest
 
 from inspector.engine.analyze import Engine
-from inspector.engine.jsonparse import iter_documents, parse_bytes
+from inspector.engine.jsonparse import iter_documents, iter_ndjson_lines, parse_bytes
+from tests.engine.conftest import SAMPLES
 
 
 def _only(engine: Engine, data: bytes):  # type: ignore[no-untyped-def]
@@ -112,3 +113,28 @@ def test_fifty_megabytes_of_garbage() -> None:
     data = b"{" + b"\x00" * (50 * 1024 * 1024)
     doc = parse_bytes(data)
     assert not doc.ok and doc.issues[0].code == "json.parse"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        (SAMPLES / "events.ndjson").read_bytes(),
+        b'\xef\xbb\xbf{"a": 1}\n\n  \n{"b": 2,}\n{"c": NaN}\r\n[1]',
+        b"",
+        b"\n\n",
+        b'{"a": 1}\n{"k": "\xff"}\n{"z": 1}\n',
+        b"\xff\xfe{\x00}\x00",
+    ],
+)
+def test_ndjson_read_line_by_line_says_what_the_whole_file_reader_says(data: bytes) -> None:
+    """``validate`` streams .ndjson files; the result matches reading them whole, except that a
+    line that is not UTF-8 no longer makes the lines around it unreadable."""
+    import io
+
+    streamed = [(d.line, d.ok, [i.to_json() for i in d.issues]) for d in iter_ndjson_lines(io.BytesIO(data))]
+    whole = [(d.line, d.ok, [i.to_json() for i in d.issues]) for d in iter_documents(data, ndjson=True)]
+    if b"\xff\"" in data:
+        assert [ok for _, ok, _ in streamed] == [True, False, True]
+        assert streamed[1][2][0]["code"] == "json.encoding" and streamed[1][2][0]["line"] == 2
+    else:
+        assert streamed == whole

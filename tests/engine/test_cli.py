@@ -188,3 +188,19 @@ def test_format_github_escapes_what_would_end_a_command() -> None:
         assert "%0A" not in command or "%250A" in line
         assert "\n" not in message and "\x1b" not in line
     assert "%250A" in proc.stdout.decode()  # a literal %0A in a key cannot become a newline
+
+
+def test_json_text_is_the_json_of_the_analysis_however_often_issues_repeat() -> None:
+    """validate writes Analysis.json_text(), built from remembered issue texts: it must be the
+    very document json.dumps(to_json()) gives, for repeated and one-off issues alike."""
+    from inspector.engine.analyze import Engine
+    from inspector.engine.inputs import analyze_paths
+
+    engine = Engine()
+    results = analyze_paths(engine, [str(p) for p in sorted(SAMPLES.glob("*.json"))] + [str(SAMPLES / "events.ndjson")])
+    hostile = [b'{"\\u001b[2J": null, "holder": {"id": "\\u202e", "id": 1}}', b'{"a": "\\ud800"}', b"{'x': 1}", b'{"n": 1e400}']
+    for raw in hostile * 2:
+        results.extend(engine.analyze_bytes(raw, source="h\x1bx.json"))
+    results.extend(analyze_paths(engine, [str(SAMPLES / "holder-assignment-created.data.json")] * 3))
+    for r in results:
+        assert r.json_text() == json.dumps(r.to_json())

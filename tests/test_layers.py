@@ -56,4 +56,5 @@ def test_validate_loads_neither_ui_nor_http(tmp_path: Path) -> None:
     )
     loaded = _loaded_after(code)
     assert "inspector.engine.validation" in loaded  # it did validate
+    assert "asyncio" not in loaded and "pydantic" not in loaded  # startup is most of a small run
     assert [m for m in _heavy(loaded) if not m.startswith(("inspector.engine", "pydantic"))] == []

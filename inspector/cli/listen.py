@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import signal
 import sys
 from typing import TYPE_CHECKING, Optional
@@ -84,6 +83,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: every command's parser is built at start
+
     from inspector.engine.inputs import engine_or_report
     from inspector.listen.lines import serve_lines
     from inspector.listen.server import Listener, ListenError
@@ -175,6 +176,7 @@ def _run_tui(engine: Engine, listener: Listener) -> int:
         return 2
     # The trigger key signs with the secret the listener checks against.
     app = create_app(engine=engine, listener=listener, secret=listener.secret)
+    import asyncio  # here, not at the top: every command's parser is built at start
 
     async def run_app() -> None:
         # SIGTERM, SIGHUP (the terminal closed) and a SIGINT from kill (a Ctrl-C typed in the

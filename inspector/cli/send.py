@@ -4,7 +4,6 @@ Voucherify would, to test a webhook endpoint."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from inspector.cli import options
@@ -22,6 +21,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: every command's parser is built at start
+
     from inspector.engine.inputs import InputError, read_source
     from inspector.listen.forward import hint, post, webhook_headers
     from inspector.listen.server import ListenError, check_forward_url

@@ -365,8 +365,8 @@ def iter_ndjson_lines(lines: Iterable[bytes]) -> Iterator[Document]:
                 raw = raw[3:]
                 consumed -= 3  # offsets count from after the mark, as for a whole file
                 prefix = [_bom_warning()]
-        if raw.endswith(b"\n"):
-            raw = raw[:-1]
+        # The line keeps its newline (JSON reads it as white space; cutting it would copy every
+        # line once more) unless it fails to parse, where positions must be those of the line.
         if not raw or raw.isspace():
             if prefix:
                 any_line = True
@@ -379,6 +379,8 @@ def iter_ndjson_lines(lines: Iterable[bytes]) -> Iterator[Document]:
             yield Document(None, prefix + [_encoding_issue(raw, exc.start, line_offset=no - 1, byte_offset=at)], ok=False, line=no)
             continue
         doc = parse_text(text, line_offset=no - 1)
+        if not doc.ok and text.endswith("\n"):
+            doc = parse_text(text[:-1], line_offset=no - 1)  # positions as on the line itself
         doc.line = no
         if prefix:
             doc.issues[:0] = prefix

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from inspector.engine import issues as codes
 from inspector.engine.issues import Issue, ParseContext
@@ -202,23 +203,40 @@ def _depth_offset(text: str, limit: int) -> int:
     return 0
 
 
+_LOCAL = threading.local()
+
+_Duplicates = list[tuple[str, dict[str, Any], list[Any]]]
+
+
+def _decoder() -> tuple[Callable[[str], Any], _Duplicates]:
+    """This thread's decoder and the list its hook fills with repeated keys: made once, not for
+    every document (the TUI loader, the listener and the UI parse on threads of their own)."""
+    made: Optional[tuple[Callable[[str], Any], _Duplicates]] = getattr(_LOCAL, "decoder", None)
+    if made is None:
+        found: _Duplicates = []
+
+        def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            obj = dict(pairs)
+            if len(obj) != len(pairs):
+                seen: dict[str, list[Any]] = {}
+                for k, v in pairs:
+                    seen.setdefault(k, []).append(v)
+                found.extend((k, obj, values) for k, values in seen.items() if len(values) > 1)
+            return obj
+
+        decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
+        made = _LOCAL.decoder = (decoder.decode, found)
+    return made
+
+
 def parse_text(text: str, *, line_offset: int = 0) -> Document:
     """Parse one JSON document. Line numbers in issues are shifted by ``line_offset``."""
     if not text or text.isspace():  # isspace stops at the first other character; strip() copies
         return Document(None, [_unreadable(codes.EMPTY, "input is empty: there is no JSON to read", line_offset + 1, 1)], ok=False, text=text)
-    dup_objects: list[tuple[str, dict[str, Any], list[Any]]] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = dict(pairs)
-        if len(obj) != len(pairs):
-            seen: dict[str, list[Any]] = {}
-            for k, v in pairs:
-                seen.setdefault(k, []).append(v)
-            dup_objects.extend((k, obj, values) for k, values in seen.items() if len(values) > 1)
-        return obj
-
+    decode, dup_objects = _decoder()
+    dup_objects.clear()
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
+        value = decode(text)
     except json.JSONDecodeError as exc:
         line, col = exc.lineno + line_offset, exc.colno
         context = _context_at(text, exc.pos, line=line, message=exc.msg)
@@ -250,11 +268,12 @@ def parse_text(text: str, *, line_offset: int = 0) -> Document:
         return Document(None, [_unreadable(codes.PARSE, f"invalid JSON: {exc}", line + line_offset, col, context)], ok=False, text=text)
     doc = Document(value, text=text)
     if dup_objects:
-        doc.issues.extend(_duplicate_issues(value, dup_objects))
+        doc.issues.extend(_duplicate_issues(value, list(dup_objects)))
+        dup_objects.clear()
     return doc
 
 
-def _duplicate_issues(root: Any, dups: list[tuple[str, dict[str, Any], list[Any]]]) -> list[Issue]:
+def _duplicate_issues(root: Any, dups: _Duplicates) -> list[Issue]:
     wanted = {id(obj) for _, obj, _ in dups}
     where: dict[int, list[Any]] = {}
     stack: list[tuple[Any, list[Any]]] = [(root, [])]

@@ -69,6 +69,7 @@ class Schema:
     validator_cache: Optional[Callable[..., None]] = field(default=None, repr=False)
     """The compiled validator of this node: written only by ``engine.validation``."""
     _disc: Any = field(default=None, repr=False)
+    _owners: Any = field(default=None, repr=False)
 
     def with_property(self, key: str, child: "Schema") -> "Schema":
         """A copy with ``key`` typed as ``child`` (an envelope with its event inside); the copy

@@ -412,8 +412,18 @@ def _generate_object(
         lines.append("                EXTRA(v[k], (p, k), out)")
     else:
         lines.append("                unknown(k, v[k], p, out, WHERE, CLOSED)")
-    exec(compile("\n".join(lines), f"<validator {s.label}>", "exec"), ns)
+    source = "\n".join(lines)
+    code = _CODE.get(source)
+    if code is None:
+        # Specs repeat components (Customer, Voucher...) in every file, compiled apart but
+        # generating the same text: compiling it once is most of the start of a spec run.
+        code = _CODE[source] = compile(source, f"<validator {s.label}>", "exec")
+    exec(code, ns)
     return ns["check"]  # type: ignore[no-any-return]
+
+
+_CODE: dict[str, Any] = {}
+"""Compiled validator code by its source text (the names in it are bound per schema by exec)."""
 
 
 def _leaf_slow_path(child: Schema, name: str, check: Validator) -> Callable[[Any, Path, list[Issue]], None]:
@@ -596,7 +606,7 @@ _PY_TYPES = {
 def _build_multi(s: Schema) -> Validator:
     """A node that allows several JSON types (``type: [string, integer]``)."""
     allowed = s.types or frozenset()
-    one_type = {t: validator_for(replace(s, types=frozenset({t}), validator_cache=None, _disc=None)) for t in allowed}
+    one_type = {t: validator_for(replace(s, types=frozenset({t}), validator_cache=None, _disc=None, _owners=None)) for t in allowed}
 
     def check(v: Any, p: Path, out: list[Issue]) -> None:
         t = json_type(v)
@@ -675,7 +685,7 @@ def choose_variant(
                 if len(candidates) == 1:
                     return candidates[0], how, None
         if not table_by_key and len(candidates) > 1:
-            chosen, how = _by_own_key(candidates, value)
+            chosen, how = _by_own_key(s, candidates, value)
             if chosen is not None:
                 return chosen, how, None
     elif len(candidates) > 1 and not isinstance(value, list):
@@ -711,14 +721,21 @@ def choose_variant(
     return best, "best match", None
 
 
-def _by_own_key(candidates: list[Schema], value: dict[str, Any]) -> tuple[Optional[Schema], str]:
+def _by_own_key(union: Schema, candidates: list[Schema], value: dict[str, Any]) -> tuple[Optional[Schema], str]:
     """The one branch that declares a key of ``value`` no other branch declares: a union without
     a discriminator whose branches differ by which field they carry (reward ``parameters``:
     ``campaign``, ``coin`` or ``product``)."""
-    owners: dict[str, list[Schema]] = {}
-    for v in candidates:
-        for k in v.properties:
-            owners.setdefault(k, []).append(v)
+    # Kept on the union (its branches live as long as it does): which branches declare a key.
+    cache_key = tuple(id(v) for v in candidates)
+    if union._owners is None:
+        union._owners = {}
+    owners: Optional[dict[str, list[Schema]]] = union._owners.get(cache_key)
+    if owners is None:
+        owners = {}
+        union._owners[cache_key] = owners
+        for v in candidates:
+            for k in v.properties:
+                owners.setdefault(k, []).append(v)
     chosen: Optional[Schema] = None
     how = ""
     for k in value:
@@ -742,26 +759,39 @@ def _build_union(s: Schema) -> Validator:
     # Fast path: the first discriminating key maps most values straight to one variant.
     table = discriminators(s)
     fast_key = table[0][0] if table else None
-    fast: dict[Any, Schema] = {}
+    fast: dict[Any, Validator] = {}
     if table:
         by_value: dict[Any, list[Schema]] = {}
         for variant, allowed in table[0][1]:
             for a in allowed:
                 by_value.setdefault(a, []).append(variant)
-        fast = {k: vs[0] for k, vs in by_value.items() if len(vs) == 1 and type(k) is str}
+        fast = {k: validator_for(vs[0]) for k, vs in by_value.items() if len(vs) == 1 and type(k) is str}
+    # Text listed by the enum of exactly one branch (a union of enums) goes straight to it.
+    listed: dict[str, list[Schema]] = {}
+    for variant in s.variants:
+        for e in variant.enum or ():
+            if type(e) is str:
+                listed.setdefault(e, []).append(variant)
+    by_text = {e: validator_for(vs[0]) for e, vs in listed.items() if len(vs) == 1}
 
     def check(v: Any, p: Path, out: list[Issue]) -> None:
         if v is None:
             if not s.nullable:
                 mismatch(s, v, p, out)
             return
-        if fast_key is not None and type(v) is dict:
+        tv = type(v)
+        if fast_key is not None and tv is dict:
             d = v.get(fast_key)
             if type(d) is str:
-                variant = fast.get(d)
-                if variant is not None:
-                    validator_for(variant)(v, p, out)
+                known = fast.get(d)
+                if known is not None:
+                    known(v, p, out)
                     return
+        elif tv is str and by_text:
+            known = by_text.get(v)
+            if known is not None:
+                known(v, p, out)
+                return
         trial: list[Issue] = []
         chosen, how, bad = choose_variant(s, v, path=p, sink=trial)
         if bad is not None:

@@ -56,11 +56,22 @@ class Analysis:
 
     @property
     def errors(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "error")
+        return self.counts()[0]
 
     @property
     def warnings(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "warning")
+        return self.counts()[1]
+
+    def counts(self) -> tuple[int, int]:
+        """Errors and warnings, counted in one pass."""
+        errors = warnings = 0
+        for issue in self.issues:
+            severity = issue.severity
+            if severity == "error":
+                errors += 1
+            elif severity == "warning":
+                warnings += 1
+        return errors, warnings
 
     @property
     def clean(self) -> bool:

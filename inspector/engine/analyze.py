@@ -127,14 +127,17 @@ class Engine:
             if inference.chosen is None:
                 # Not validated against an event schema; still scanned for numbers parsers
                 # mangle and runaway depth.
-                issues.extend(validate(_UNTYPED, payload))
+                validate(_UNTYPED, payload, out=issues)
                 return result
             chosen = inference.chosen
             result.event_type = chosen.label
             result.event_origin = chosen.entry.origin
             result.schema = chosen.schema
             result.validated = True
-            issues.extend(inference.issues if inference.issues is not None else validate(chosen.schema, payload))
+            if inference.issues is not None:
+                issues.extend(inference.issues)
+            else:
+                validate(chosen.schema, payload, out=issues)
             return result
         else:
             result.event_type = found_type
@@ -161,7 +164,7 @@ class Engine:
         root = self.root_schema(form, event_schema)
         result.schema = root
         # Without a schema the payload is still scanned for numbers parsers mangle and runaway depth.
-        issues.extend(validate(root if root is not None else _UNTYPED, payload))
+        validate(root if root is not None else _UNTYPED, payload, out=issues)
         return result
 
     def analyze_document(self, doc: Document, *, source: str, event_type: Optional[str] = None) -> Analysis:

@@ -61,11 +61,12 @@ class Tally:
         self.not_validated = 0
 
     def add(self, r: Analysis) -> None:
+        errors, warnings = r.counts()
         self.payloads += 1
-        self.errors += r.errors
-        self.warnings += r.warnings
+        self.errors += errors
+        self.warnings += warnings
         self.unreadable += not r.readable
-        self.with_errors += bool(r.errors)
+        self.with_errors += bool(errors)
         self.not_validated += r.readable and not r.validated
 
     def summary(self) -> str:

@@ -477,6 +477,7 @@ def _unknown_field(k: str, child: Any, p: Path, out: list[Issue], where: str, cl
 
 def _build_array(s: Schema) -> Validator:
     item = validator_for(s.items) if s.items is not None else None
+    plain = _plain_type(s.items)
     low, high = s.min_items, s.max_items
     sized = low is not None or high is not None
 
@@ -490,10 +491,28 @@ def _build_array(s: Schema) -> Validator:
             if v:
                 scan_free(v, p, out)
             return
+        if plain is not None:
+            # Items of one plain type (ids, codes): the type test inline, a call only for the odd one.
+            for i, child in enumerate(v):
+                if type(child) is not plain:
+                    item(child, (p, i), out)
+            return
         for i, child in enumerate(v):
             item(child, (p, i), out)
 
     return check
+
+
+def _plain_type(s: Optional[Schema]) -> Optional[type]:
+    """The Python type that settles a value of ``s`` by itself (text without enum, format or
+    pattern; booleans), or None."""
+    if s is None or s.variants or s.enum or s.nullable:
+        return None
+    if s.types == _STR and not (s.format in _FORMATS or s.pattern is not None or s.min_length is not None or s.max_length is not None):
+        return str
+    if s.types == _BOOL:
+        return bool
+    return None
 
 
 def _build_string(s: Schema) -> Validator:
@@ -661,8 +680,8 @@ def choose_variant(
 
     Returns (variant or None, how it was chosen, and when a discriminator matched no branch: its
     key, the value found and the values allowed). Branches are narrowed by JSON type, then by each
-    discriminating property; a union without one settles by a field only one branch declares, and
-    a scalar by the one enum that lists it; when several still fit, the one with fewest issues wins.
+    discriminating property, then by a field only one branch declares, and a scalar by the one
+    enum that lists it; when several still fit, the one with fewest issues wins.
     Branches are then tried at ``path``, and the winner's issues go to ``sink``, so the validator
     need not validate the value again.
     """
@@ -684,7 +703,9 @@ def choose_variant(
                 how = f"{key}={short(found)}"
                 if len(candidates) == 1:
                     return candidates[0], how, None
-        if not table_by_key and len(candidates) > 1:
+        if len(candidates) > 1:
+            # A field only one branch declares settles it (reward parameters: campaign, coin or
+            # product; a full customer beside the two-field Customer ID) without trying each.
             chosen, how = _by_own_key(s, candidates, value)
             if chosen is not None:
                 return chosen, how, None
@@ -823,21 +844,27 @@ def _build_union(s: Schema) -> Validator:
             )
             out.extend(trial)
             return
+        if table and how.startswith("has "):
+            # The discriminator left several branches; say which one the fields chose.
+            out.append(Issue(None, "info", codes.VARIANT, f"read as {chosen.label} (it {how}, which only that variant declares)", path=p))
         validator_for(chosen)(v, p, out)
 
     return check
 
 
-def validate(schema: Schema, value: Any, *, prefix: tuple[Any, ...] = ()) -> list[Issue]:
-    """All issues of ``value`` against ``schema``; pointers start with ``prefix``."""
+def validate(
+    schema: Schema, value: Any, *, prefix: tuple[Any, ...] = (), out: Optional[list[Issue]] = None
+) -> list[Issue]:
+    """All issues of ``value`` against ``schema``, appended to ``out`` (a new list by default);
+    pointers start with ``prefix``."""
     path: Path = ()
     for k in prefix:
         path = (path, k)
-    out: list[Issue] = []
+    found: list[Issue] = [] if out is None else out
     try:
-        validator_for(schema)(value, path, out)
+        validator_for(schema)(value, path, found)
     except RecursionError:
-        out.append(
+        found.append(
             Issue(to_pointer(prefix), "error", codes.TOO_DEEP, "nesting too deep to validate")
         )
-    return out
+    return found

@@ -116,7 +116,7 @@ def test_overlapping_branches_fall_back_to_the_best_fit_and_say_so(fixture_engin
 def test_missing_discriminator_falls_back_to_the_best_fit(fixture_engine: Engine) -> None:
     result = _analyze(fixture_engine, _data(discount={"percent_off": 5}))
     assert _found(result) == [("error", "required", "/discount/type")]
-    assert [i.message for i in result.issues if i.code == "schema.variant"] == ["read as Percent (the variant that fits best)"]
+    assert [i.message for i in result.issues if i.code == "schema.variant"] == ["read as Percent (it has percent_off, which only that variant declares)"]
 
 
 def test_unknown_discriminator_value_is_an_error(fixture_engine: Engine) -> None:

@@ -300,3 +300,29 @@ def test_holder_data_without_holder_is_ambiguous_with_the_specs_loaded(engine: E
 @pytest.fixture
 def docs_created_data() -> dict[str, Any]:
     return json.loads((ROOT / "samples" / "holder-assignment-created.data.json").read_text())
+
+
+def test_data_missing_a_required_key_is_typed_right_or_called_ambiguous(engine: Engine) -> None:
+    """Every spec event's complete data, less one required top-level key: either read as its own
+    type with the required error at that key, or not validated with its type among the tied;
+    never read as another type."""
+    typed = ambiguous = 0
+    wrong = []
+    for entry in engine.registry:
+        schema = entry.schema
+        data = instance(schema, full=True)
+        for key in sorted(schema.required):
+            partial = copy.deepcopy(data)
+            del partial[key]
+            result = engine.analyze(partial)
+            label = result.event_type or ""
+            own = entry.event_type in _names(label) or (label.endswith(".*") and entry.event_type.startswith(label[:-1]))
+            found = {(i.severity, i.code, i.pointer) for i in result.issues}
+            if result.validated and own and ("error", "required", f"/{key}") in found:
+                typed += 1
+            elif not result.validated and any(i.code == "schema.ambiguous" for i in result.issues):
+                ambiguous += 1
+            else:
+                wrong.append((entry.event_type, key, label))
+    assert wrong == []
+    assert typed > 4 * ambiguous

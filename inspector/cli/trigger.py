@@ -11,7 +11,6 @@ not be sent (or nothing was sent: unknown type, invalid payload, bad option).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shlex
@@ -192,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
             _print_request(url, _delivery(payload, stamps, i), secret)
         return 0
     assert url is not None
+    import asyncio  # here, not at the top: every command's parser is built at start
+
     return asyncio.run(_send_all(url, payload, stamps, secret, count=args.count, timeout=args.timeout))
 
 

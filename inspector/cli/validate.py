@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING, Callable, Optional
 
 from inspector.cli import options
+
+if TYPE_CHECKING:
+    from inspector.engine.analysis import Analysis
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -58,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "github":
         for r in results:
             tally.add(r)
-            for line in github_lines(r):
+            for line in github_lines(r, _locator(r)):
                 out.write(line + "\n")
         out.write(tally.summary() + "\n")
     else:
@@ -72,3 +76,24 @@ def run(args: argparse.Namespace) -> int:
         out.write(tally.summary() + "\n")
     out.flush()
     return tally.status(strict=args.strict)
+
+
+LOCATE_LIMIT = 20_000_000
+"""Bytes of a single-document file read again to give each annotation its line."""
+
+
+def _locator(r: "Analysis") -> "Optional[Callable[[str], Optional[int]]]":
+    """Lines of pointers in the file a single-document payload came from (NDJSON payloads have
+    their line already; stdin is not kept)."""
+    from inspector.engine.report import pointer_lines
+
+    if r.line is not None or not r.readable or not r.issues or r.source == "<stdin>":
+        return None
+    try:
+        with open(r.source, "rb") as f:
+            data = f.read(LOCATE_LIMIT + 1)
+    except OSError:
+        return None
+    if len(data) > LOCATE_LIMIT:
+        return None
+    return pointer_lines(data.decode("utf-8-sig", "replace"))

@@ -76,11 +76,11 @@ class Inference:
     issues: Optional[list[Issue]] = field(default=None, repr=False)
 
 
-def _inferred(chosen: Candidate, tried: int, *, builtin_only: bool, issues: Optional[list[Issue]] = None) -> Inference:
+def _inferred(chosen: Candidate, tried: int, *, known_only: str, issues: Optional[list[Issue]] = None) -> Inference:
     keys = _key_list(chosen.matched)
     how = f" (it fits best of {tried} candidates)" if tried > 1 else ""
     # A payload that lacks required keys may be another event: say what is known.
-    hint = "; without --spec only the built-in event types are known" if builtin_only and chosen.lacking else ""
+    hint = known_only if chosen.lacking else ""
     note = Issue("", "info", codes.INFERRED, f"inferred {chosen.label} from keys {keys}{how}{hint}; pass --type to pin it")
     return Inference(status="inferred", note=note, chosen=chosen, tried=tried, issues=issues)
 
@@ -125,7 +125,7 @@ class _Stats:
         self.shortlists: dict[tuple[str, ...], list[Candidate]] = {}
         self.by_keys: dict[tuple[str, ...], Inference] = {}
         """Inferences that keys alone settle (one candidate, or none), by key tuple."""
-        self.builtin_only = registry.builtin_only
+        self.known_only = "" if registry.has_specs else f"; only the built-in event types are known ({registry.no_schema_hint})"
 
 
 _KEY_CODES = frozenset({codes.REQUIRED, codes.UNKNOWN_FIELD})
@@ -192,7 +192,7 @@ def infer(registry: Registry, data: dict[str, Any]) -> Inference:
         return settled
     candidates = shortlist(registry, keys)
     if len(candidates) <= 1:
-        settled = _inferred(candidates[0], 1, builtin_only=stats.builtin_only) if candidates else _UNKNOWN
+        settled = _inferred(candidates[0], 1, known_only=stats.known_only) if candidates else _UNKNOWN
         if len(keys) <= _CACHED_KEYS and sum(map(len, keys)) <= 4096:
             if len(stats.by_keys) > 512:
                 stats.by_keys.clear()
@@ -215,4 +215,4 @@ def infer(registry: Registry, data: dict[str, Any]) -> Inference:
     tied = tuple(c for rank, c, _ in ranked if rank == best_rank)
     if len(tied) > 1:
         return _ambiguous(tied, len(candidates))
-    return _inferred(ranked[0][1], len(candidates), builtin_only=stats.builtin_only, issues=ranked[0][2])
+    return _inferred(ranked[0][1], len(candidates), known_only=stats.known_only, issues=ranked[0][2])

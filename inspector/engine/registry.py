@@ -87,14 +87,6 @@ class Registry:
             self._shapes = [tuple(g) for groups in by_keys.values() for g in groups]
         return self._shapes
 
-    @property
-    def builtin_only(self) -> bool:
-        """No spec was loaded: only the built-in event types are known."""
-        known = self.derived.get("builtin_only")
-        if known is None:
-            known = self.derived["builtin_only"] = all(e.origin == "built-in" for e in self._events.values())
-        return bool(known)
-
     def get(self, event_type: Optional[str]) -> Optional[EventSchema]:
         if not event_type:
             return None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable, Optional
 
 from inspector.engine import issues as codes
 from inspector.engine.analysis import FORM_LABELS, Analysis
 from inspector.engine.issues import ParseContext
+from inspector.engine.sourcemap import SourceMap
 from inspector.engine.textsafe import cell_width, visible
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[2m", "bold": "\x1b[1m", "reset": "\x1b[0m"}
@@ -106,10 +107,11 @@ def text_report(results: Iterable[Analysis], *, color: bool = False, quiet: bool
 _NOT_VALIDATED_REASONS = frozenset({codes.UNKNOWN_TYPE, codes.NO_SCHEMA, codes.LEGACY})
 
 
-def github_lines(r: Analysis) -> list[str]:
+def github_lines(r: Analysis, locate: Optional[Callable[[str], Optional[int]]] = None) -> list[str]:
     """GitHub Actions workflow commands for one payload: an ``::error``/``::warning`` line per
     error and warning, and a ``::warning`` saying why a payload was not validated. The line is
-    the payload's line in its file (NDJSON), or where unreadable input breaks, else 1."""
+    where unreadable input breaks, the payload's line in an NDJSON file, the line ``locate``
+    gives for the issue's pointer (a single-document file), else 1."""
     out: list[str] = []
     for issue in r.issues:
         if issue.severity == "info":
@@ -118,13 +120,32 @@ def github_lines(r: Analysis) -> list[str]:
             level, title = "warning", f"not validated ({issue.code})"
         else:
             level, title = issue.severity, issue.code
-        line = issue.line if issue.line is not None else r.line if r.line is not None else 1
-        props = f"file={_gh_property(r.source)},line={line}"
+        line = issue.line if issue.line is not None else r.line
+        if line is None and locate is not None:
+            line = locate(issue.pointer)
+        props = f"file={_gh_property(r.source)},line={line or 1}"
         if issue.column is not None and issue.line is not None:
             props += f",col={issue.column}"
         where = visible(issue.pointer) or "(payload)"
         out.append(f"::{level} {props},title={_gh_property(title)}::{_gh_data(where + ' ' + visible(issue.message))}")
     return out
+
+
+def pointer_lines(text: str) -> Callable[[str], Optional[int]]:
+    """The line of a pointer in one JSON document's text: where its member name is written, or
+    for a field that is missing, where its nearest present parent is."""
+    source = SourceMap(text)
+
+    def line_of(pointer: str) -> Optional[int]:
+        while True:
+            span = source.span(pointer)
+            if span is not None:
+                return source.line_col(span.key_start if span.key_start is not None else span.start)[0]
+            if not pointer:
+                return None
+            pointer = pointer[: pointer.rfind("/")]
+
+    return line_of
 
 
 def _gh_data(text: str) -> str:

@@ -175,8 +175,20 @@ def test_format_github_annotations(tmp_path: Path) -> None:
     [parse] = [a for a in annotations if ",line=3," in a]
     assert parse.startswith("::error ") and ",col=" in parse and "title=json.parse::" in parse
     enum = [a for a in annotations if "invalid-enum-values" in a and a.startswith("::error ")]
-    assert len(enum) == 3 and all(",line=1,title=enum::" in a for a in enum)
+    # A single-document file: each annotation on the line where its field is written.
+    text = (SAMPLES / "invalid-enum-values.envelope.json").read_text().splitlines()
+    lines = [int(a.split(",line=")[1].split(",")[0]) for a in enum]
+    assert [text[n - 1].strip().split(":")[0] for n in lines] == ['"holder_role"', '"type"', '"channel"']
     assert "::/data/holder/holder_role expected one of" in enum[0]
+
+
+def test_format_github_puts_a_missing_field_on_its_parent_line() -> None:
+    proc = run("validate", "--format", "github", str(SAMPLES / "invalid-missing-required.envelope.json"))
+    text = (SAMPLES / "invalid-missing-required.envelope.json").read_text().splitlines()
+    required = [a for a in proc.stdout.decode().splitlines() if "title=required::" in a]
+    assert required and all(a.startswith("::error ") for a in required)
+    parents = [text[int(a.split(",line=")[1].split(",")[0]) - 1].strip() for a in required]
+    assert parents == ['"holder": {', '"voucher": {', '"event": {']
 
 
 def test_format_github_escapes_what_would_end_a_command() -> None:

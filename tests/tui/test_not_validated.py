@@ -38,10 +38,10 @@ async def test_an_ambiguous_payload_is_not_shown_as_clean(tmp_path: Path, engine
     app = create_app(engine=engine, paths=[str(path)])
     async with app.run_test(size=(140, 40)) as pilot:
         await loaded(pilot)
-        first, second = app.event_list.entries
+        first, second = app.main_screen.event_list.entries
         assert not first.analysis.clean and "?" not in entry_row(first, 60).plain  # validated, with warnings
         assert second.analysis.errors == second.analysis.warnings == 0
         assert "✔" not in entry_row(second, 60).plain and "?" in entry_row(second, 60).plain
-        app.event_list.cursor = 1
+        app.main_screen.event_list.cursor = 1
         await pilot.pause()
         assert "not validated" in str(app.query_one("#summary", Static).content)

@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 # C0/C1 controls, DEL, and the format characters that reorder or hide text (bidi overrides,
-# zero-width joiners, BOM). Each is shown as an escape instead of being sent to the terminal.
+# zero-width joiners, BOM), and lone surrogates (a JSON "\ud800", or a header byte that is not
+# UTF-8, kept as U+DC80-U+DCFF): no terminal can be sent those. Each is shown as an escape.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
@@ -20,6 +21,8 @@ def _escape_char(m: re.Match[str]) -> str:
     if ch in _NAMED:
         return _NAMED[ch]
     code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by surrogateescape: show the byte
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

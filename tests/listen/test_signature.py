@@ -45,10 +45,10 @@ def test_statuses() -> None:
     assert verify(body.replace(b"REFEREE", b"REFERER"), good, SECRET).status == "invalid"
 
 
-def test_invalid_explains_a_raw_body_signature() -> None:
+def test_a_raw_body_signature_is_valid_and_says_so() -> None:
     body = b'{ "a": 1 }'
     verdict = verify(body, reference(SECRET, body), SECRET)
-    assert verdict.status == "invalid"
+    assert verdict.status == "valid" and verdict.recipe == "raw"
     assert "raw body" in verdict.detail
 
 
@@ -101,3 +101,69 @@ def test_listener_modules_do_not_import_textual() -> None:
 def test_canonical_with_the_parsed_value_is_the_exact_scan(body: bytes) -> None:
     text = body.decode("utf-8-sig")
     assert canonical(body, json.loads(text)) == canonical(body)
+
+
+# ------------------------------------------------------------------ the documented recipes (issue 13, section 5)
+
+from inspector.listen.signature import _js_number, hmac_hex, stringify  # noqa: E402
+
+TRICKY = b'{"name": "Zo\\u00eb", "url": "https:\\/\\/x.io\\/a", "amount": 1.0, "n": 1e2}'
+
+
+@pytest.mark.parametrize(
+    ("signed", "recipe"),
+    [
+        (lambda b: canonical(b), "compact"),
+        (lambda b: stringify(json.loads(b)), "stringify"),
+        (lambda b: b, "raw"),
+    ],
+)
+def test_each_recipe_is_valid_and_named(signed, recipe) -> None:  # type: ignore[no-untyped-def]
+    verdict = verify(TRICKY, hmac_hex(SECRET, signed(TRICKY)), SECRET)
+    assert verdict.status == "valid" and verdict.recipe == recipe
+    assert {"compact": "without whitespace", "stringify": "JSON.stringify", "raw": "raw body"}[recipe] in verdict.detail
+
+
+def test_stringify_is_what_node_writes() -> None:
+    assert stringify(json.loads(TRICKY)) == '{"name":"Zoë","url":"https://x.io/a","amount":1,"n":100}'.encode()
+
+
+@pytest.mark.parametrize(
+    ("number", "js"),
+    [(1.0, "1"), (1.5, "1.5"), (1e21, "1e+21"), (1e20, "100000000000000000000"), (1e-7, "1e-7"),
+     (0.000001, "0.000001"), (-0.0, "0"), (2**53 + 1, "9007199254740992"), (10**400, "null"), (123.456, "123.456")],
+)  # fmt: skip
+def test_numbers_as_javascript_writes_them(number: float, js: str) -> None:
+    assert _js_number(number) == js
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [({"ascii_only": True}, "\\uXXXX"), ({"ascii_only": True, "slashes": True}, "PHP"), ({"spaces": True}, "spaces")],
+)
+def test_a_known_re_encoding_is_named_and_neither_the_body_nor_the_secret_is_blamed(options, said) -> None:  # type: ignore[no-untyped-def]
+    verdict = verify(TRICKY, hmac_hex(SECRET, stringify(json.loads(TRICKY), **options)), SECRET)
+    assert verdict.status == "invalid" and said in verdict.detail
+    assert "secret is not" not in verdict.detail and "changed" not in verdict.detail
+
+
+def test_when_nothing_matches_the_encodings_tried_are_said_before_blaming() -> None:
+    verdict = verify(TRICKY, hmac_hex("another-secret", canonical(TRICKY)), SECRET)
+    assert verdict.status == "invalid"
+    tried, _, blame = verdict.detail.partition(": the body was changed")
+    assert "\\uXXXX escapes" in tried and "escaped slashes" in tried and "1.0" in tried
+    assert "secret" in blame
+
+
+def test_no_line_printed_or_stored_holds_the_expected_digest() -> None:
+    from inspector.listen.capture import Capture, Entry
+    from inspector.listen.lines import format_line
+    from inspector.listen.history import rejected
+
+    body = b'{"a": 1}'
+    verdict = verify(body, "0" * 64, SECRET)
+    capture = Capture(received_at=0, method="POST", path="/", body=body, id=1, signature=verdict.status, signature_detail=verdict.detail)
+    line = format_line(Entry(rejected("x", "y"), capture))
+    assert "signature invalid" in line and "no recipe matches" in line  # --no-tui prints the reason
+    for digest in (sign(body, SECRET), hmac_hex(SECRET, body), hmac_hex(SECRET, stringify(json.loads(body)))):
+        assert digest not in line and digest not in verdict.detail

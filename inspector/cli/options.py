@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
+import sys
+from typing import Optional, TextIO
+
+SECRET_ENV = "VOUCHERIFY_WEBHOOK_SECRET"  # the same name as inspector.listen.signature.SECRET_ENV
 
 
 def add_spec(p: argparse.ArgumentParser) -> None:
@@ -38,7 +43,13 @@ def add_db(p: argparse.ArgumentParser) -> None:
 
 
 def add_secret(p: argparse.ArgumentParser, what: str = "webhook secret") -> None:
-    p.add_argument("--secret", default=None, help=f"{what} (default: $VOUCHERIFY_WEBHOOK_SECRET)")
+    p.add_argument(
+        "--secret",
+        default=None,
+        metavar="S",
+        help=f"the {what} itself (default: ${SECRET_ENV}); other users see it in `ps`: prefer "
+        f"${SECRET_ENV} or --secret-file",
+    )
 
 
 def add_secret_file(p: argparse.ArgumentParser) -> None:
@@ -57,3 +68,22 @@ def add_allow_unsigned_public(p: argparse.ArgumentParser) -> None:
         help="accept a listener reachable from outside this machine without a webhook secret "
         "(anyone who finds the URL can then post to it)",
     )
+
+
+def secret_warnings(args: argparse.Namespace, err: Optional[TextIO] = None) -> None:
+    """Warn (on stderr) about a secret other local users can read: given on the command line,
+    or in a file that is readable by others."""
+    err = err or sys.stderr
+    if getattr(args, "secret", None):
+        err.write(
+            f"voucherify-inspect: warning: a secret given with --secret is visible to other users in the process "
+            f"list; prefer ${SECRET_ENV} or --secret-file\n"
+        )
+    path = getattr(args, "secret_file", None)
+    if path and os.name == "posix":
+        try:
+            mode = os.stat(os.path.expanduser(path)).st_mode
+        except OSError:
+            return  # reading it will say what is wrong
+        if stat.S_IMODE(mode) & 0o077:
+            err.write(f"voucherify-inspect: warning: {path} can be read by other users (chmod 600 {path})\n")

@@ -35,11 +35,15 @@ def run(args: argparse.Namespace) -> int:
     except (InputError, ListenError, SecretError) as exc:
         print(f"voucherify-inspect: {exc}", file=sys.stderr)
         return 2
+    options.secret_warnings(args)
     if not is_json(data):
         print(f"voucherify-inspect: warning: {args.file} is not JSON; sending it as it is", file=sys.stderr)
     headers = webhook_headers(data, secret)
     if secret is None:
-        print(f"voucherify-inspect: no secret (--secret or {SECRET_ENV}): sending without a signature", file=sys.stderr)
+        print(
+            f"voucherify-inspect: no secret ({SECRET_ENV}, --secret-file or --secret): sending without a signature",
+            file=sys.stderr,
+        )
     answer = asyncio.run(post(url, data, headers, timeout=TIMEOUT, keep=SHOWN_BODY))
     if not answer.sent:
         print(f"voucherify-inspect: {answer.status_line()}", file=sys.stderr)

@@ -5,20 +5,28 @@ from __future__ import annotations
 import argparse
 import sys
 
+from inspector.cli import options
+
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("sign", help="print the x-voucherify-signature of a payload file")
     p.add_argument("file", metavar="FILE", help="payload file (or - for stdin)")
-    p.add_argument("--secret", default=None, help="webhook secret (default: $VOUCHERIFY_WEBHOOK_SECRET)")
+    options.add_secret(p)
+    options.add_secret_file(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from inspector.engine.inputs import InputError, read_source
-    from inspector.listen.signature import SECRET_ENV, is_json, secret_from, sign
+    from inspector.listen.signature import SecretError, is_json, secret_given, sign
 
-    secret = secret_from(args.secret)
+    try:
+        secret = secret_given(args.secret, args.secret_file)
+    except SecretError as exc:
+        print(f"voucherify-inspect: {exc}", file=sys.stderr)
+        return 2
+    options.secret_warnings(args)
     if secret is None:
-        print(f"voucherify-inspect: no secret: give --secret or set {SECRET_ENV}", file=sys.stderr)
+        print(f"voucherify-inspect: no secret: set {options.SECRET_ENV}, or give --secret-file or --secret", file=sys.stderr)
         return 2
     try:
         data = read_source(args.file)

@@ -145,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except ValueError as exc:
         return _fail(f"--set {exc}")
+    options.secret_warnings(args)
 
     entry = engine.registry.get(args.type)
     if entry is None:

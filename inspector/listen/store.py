@@ -3,26 +3,37 @@
 Durability: WAL with ``synchronous=NORMAL``. A commit has reached the WAL file (the OS page
 cache) when ``commit()`` returns, so it survives the process being killed (SIGKILL, a crash);
 only a power loss or kernel crash can drop the last commits, and ``FULL`` would cost an fsync
-per group commit for that. Plain Python: no UI, no HTTP library.
+per group commit for that.
+
+Privacy: captures hold payloads and signatures, so the data dir is created 0700 and the
+database, its ``-wal`` and ``-shm`` 0600 (SQLite gives the last two the database's mode);
+existing files we own that are wider are narrowed. Deleting is done with ``secure_delete`` and
+a truncating checkpoint, so cleared payloads stay neither in the database nor in the WAL.
+
+Plain Python: no UI, no HTTP library.
 """
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import json
-import queue
+import os
 import sqlite3
+import stat
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from typing import IO, Any, Callable, Iterator, Optional, Sequence, TypeVar
 
-from inspector.listen.capture import Capture
+from inspector.engine.analysis import Analysis, Form
+from inspector.listen.capture import Capture, Heavy, Recent, Summary, gc_paused
 
 T = TypeVar("T")
 
 APP_NAME = "voucherify-inspect"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS captures (
@@ -47,21 +58,45 @@ CREATE TABLE IF NOT EXISTS captures (
     forward_status INTEGER,
     forward_latency_ms REAL,
     forward_body BLOB,
-    forward_error TEXT,
-    answer_rule TEXT
+    forward_error TEXT
 );
 CREATE INDEX IF NOT EXISTS captures_delivery ON captures(delivery_id) WHERE delivery_id IS NOT NULL;
 """
 
-_COLUMNS = (
-    "received_at, method, path, query, headers, body, remote, size, http_status, signature, "
-    "signature_detail, form, event_type, errors, warnings, delivery_id, forward_url, forward_status, "
-    "forward_latency_ms, forward_body, forward_error, answer_rule"
+# Added since version 1: what chose the answer (version 2: ``--respond``, ``--proxy``); why a
+# request was not a delivery, and enough of the analysis to draw a row without the payload
+# (version 3). Rows written before version 3 have readable NULL: their rows are drawn from a
+# fresh analysis instead.
+_ADDED_COLUMNS = (
+    ("answer_rule", "TEXT"),
+    ("note", "TEXT NOT NULL DEFAULT ''"),
+    ("readable", "INTEGER"),
+    ("parts", "INTEGER NOT NULL DEFAULT 1"),
+    ("issue_line", "INTEGER"),
+    ("issue_column", "INTEGER"),
+)
+
+_FIELDS = (
+    "received_at", "method", "path", "query", "headers", "body", "remote", "size", "http_status", "signature",
+    "signature_detail", "form", "event_type", "errors", "warnings", "delivery_id", "forward_url", "forward_status",
+    "forward_latency_ms", "forward_body", "forward_error", "note", "readable", "parts", "issue_line", "issue_column",
+    "answer_rule",
+)  # fmt: skip
+_COLUMNS = ", ".join(_FIELDS)
+# A row without its headers and bodies: what a list of captures needs.
+_LIGHT = (
+    "id, received_at, method, path, query, remote, size, http_status, signature, signature_detail, form, event_type, "
+    "errors, warnings, delivery_id, forward_url, forward_status, forward_latency_ms, forward_error, note, readable, "
+    "parts, issue_line, issue_column, answer_rule"
 )
 
 
 class StoreError(Exception):
     """The database cannot be opened or used; the message is for the user."""
+
+
+class StoreBusy(StoreError):
+    """A listener holds the database (``history --clear`` refuses then)."""
 
 
 def default_path() -> Path:
@@ -71,18 +106,57 @@ def default_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "captures.sqlite3"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Derived:
     """What the engine made of a captured body, stored next to it so exports and listings need
     no re-analysis."""
 
-    form: Optional[str] = None
+    form: Optional[Form] = None
     event_type: Optional[str] = None
     errors: int = 0
     warnings: int = 0
     delivery_id: Optional[str] = None
     size: Optional[int] = None
     """Bytes received, when more than the stored body (a 413 keeps only the start)."""
+    readable: Optional[bool] = None
+    """None: not known (a version 1 row, or a row not analysed yet)."""
+    parts: int = 1
+    """Payloads in the body (an NDJSON body holds several)."""
+    issue_line: Optional[int] = None
+    issue_column: Optional[int] = None
+
+    @classmethod
+    def of(cls, analyses: Sequence[Analysis], size: Optional[int] = None) -> Derived:
+        if not analyses:
+            return cls(size=size)
+        first = analyses[0]
+        summary = Summary.of(first)
+        return cls(
+            form=first.form,
+            event_type=first.event_type,
+            errors=sum(a.errors for a in analyses),
+            warnings=sum(a.warnings for a in analyses),
+            delivery_id=next((a.delivery_id for a in analyses if a.delivery_id), None),
+            size=size,
+            readable=first.readable,
+            parts=len(analyses),
+            issue_line=summary.issue_line,
+            issue_column=summary.issue_column,
+        )
+
+    def summary(self) -> Optional[Summary]:
+        """The row of a single-payload capture, or None when it must be analysed to be drawn."""
+        if self.readable is None or self.parts != 1:
+            return None
+        return Summary(
+            readable=self.readable,
+            form=self.form or "unknown",
+            event_type=self.event_type,
+            errors=self.errors,
+            warnings=self.warnings,
+            issue_line=self.issue_line,
+            issue_column=self.issue_column,
+        )
 
 
 @dataclass
@@ -93,29 +167,129 @@ class Stored:
     derived: Derived
 
 
-class Store:
-    """One connection to the capture database. Not shared between threads: the listener's
-    writer thread owns one, readers (``history``) open their own."""
+@dataclass(frozen=True, kw_only=True)
+class Filter:
+    """Which captures an export or a listing takes (``history --type/--since/--errors-only``)."""
 
-    def __init__(self, path: Path | str) -> None:
+    event_types: tuple[str, ...] = ()
+    since: Optional[float] = None
+    """Unix time; captures received at or after it."""
+    errors_only: bool = False
+    """Requests not answered 200, not readable, with validation errors, or an invalid or
+    missing signature."""
+    pending_only: bool = False
+    """Requests stored and answered whose verdict is not in (a listener stopped first)."""
+
+    def sql(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if self.event_types:
+            clauses.append(f"event_type IN ({', '.join('?' * len(self.event_types))})")
+            args.extend(self.event_types)
+        if self.since is not None:
+            clauses.append("received_at >= ?")
+            args.append(self.since)
+        if self.pending_only:
+            clauses.append("signature = 'pending'")
+        if self.errors_only:
+            clauses.append(
+                "((http_status != 200 AND answer_rule IS NULL) OR errors > 0 OR readable = 0 OR form = 'unknown' "
+                "OR signature IN ('invalid', 'missing'))"
+            )
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
+# ------------------------------------------------------------------ files and permissions
+
+
+def _private_dir(path: Path) -> None:
+    """Create the folder of the database 0700; the default data dir, when it exists wider and
+    is ours, is narrowed (a folder the user chose with --db is theirs to set)."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return
+    if path == default_path().parent:
+        _narrow(path, 0o700)
+
+
+def _narrow(path: Path, mode: int) -> None:
+    """chmod ``path`` to ``mode`` when it is ours and allows more (captures are private)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return
+    if stat.S_IMODE(st.st_mode) & ~mode and (not hasattr(os, "getuid") or st.st_uid == os.getuid()):
+        try:
+            path.chmod(mode)
+        except OSError:
+            pass
+
+
+def _private_files(path: Path) -> None:
+    """The database created 0600 before SQLite opens it (SQLite would create it 0644 and give its
+    ``-wal`` and ``-shm`` the same mode); existing files narrowed to 0600."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)
+    for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+        _narrow(Path(str(path) + suffix), 0o600)
+
+
+def _database_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    text = str(exc)
+    damaged = not isinstance(exc, sqlite3.OperationalError) or "malformed" in text or "not a database" in text
+    if isinstance(exc, sqlite3.DatabaseError) and damaged:
+        return StoreError(f"{path}: cannot use as a capture database ({text}); move it away to start a new one")
+    return StoreError(f"{path}: {text}")
+
+
+class Store:
+    """One connection to the capture database. Not shared between threads unless ``shared``:
+    the listener's writer thread owns one, readers (``history``, the TUI's rows) open their own."""
+
+    def __init__(self, path: Path | str, *, shared: bool = False, create: bool = True) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None)
+            if create:
+                _private_dir(self.path.parent)
+                _private_files(self.path)
+            elif not self.path.exists():
+                raise StoreError(f"{self.path}: does not exist")
+            self.conn = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None, check_same_thread=not shared)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: written by a newer voucherify-inspect (schema {version})")
-            self.conn.executescript(_SCHEMA)
-            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(captures)")}
-            if "answer_rule" not in columns:  # a schema 1 database
-                self.conn.execute("ALTER TABLE captures ADD COLUMN answer_rule TEXT")
-            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot use as a capture database ({exc})") from None
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise _database_error(self.path, exc) from None
         except OSError as exc:
             raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: written by a newer voucherify-inspect (schema {version})")
+        if version == SCHEMA_VERSION:
+            return
+        # In one write transaction: two listeners opening a new database at once must not both
+        # add the columns.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                have = {row[1] for row in self.conn.execute("PRAGMA table_info(captures)")}
+                for name, decl in _ADDED_COLUMNS:
+                    if name not in have:
+                        self.conn.execute(f"ALTER TABLE captures ADD COLUMN {name} {decl}")
+                self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -130,49 +304,80 @@ class Store:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
-    def insert(self, capture: Capture, derived: Derived) -> int:
+    def insert(self, capture: Capture, derived: Optional[Derived] = None) -> int:
         """Add one request; sets and returns ``capture.id``. The caller commits."""
         c = capture
+        d = derived or Derived()
         cur = self.conn.execute(
-            f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 22)})",
+            f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * len(_FIELDS))})",
             (
                 c.received_at,
                 c.method,
                 c.path,
                 c.query,
+                # ensure_ascii: a header byte that is not UTF-8 (a lone surrogate) is stored as
+                # its \\udcXX escape, which reads back as the same string.
                 json.dumps(c.headers),
                 c.body,
                 c.remote,
-                derived.size if derived.size is not None else c.size,
+                d.size if d.size is not None else c.size,
                 c.http_status,
                 c.signature,
                 c.signature_detail,
-                derived.form,
-                derived.event_type,
-                derived.errors,
-                derived.warnings,
-                derived.delivery_id,
+                d.form,
+                d.event_type,
+                d.errors,
+                d.warnings,
+                d.delivery_id,
                 c.forward_url,
                 c.forward_status,
                 c.forward_latency_ms,
                 c.forward_body,
                 c.forward_error,
+                c.note,
+                None if d.readable is None else int(d.readable),
+                d.parts,
+                d.issue_line,
+                d.issue_column,
                 c.answer_rule,
             ),
         )
         c.id = int(cur.lastrowid or 0)
         return c.id
 
+    def settle(self, id_: int, signature: str, detail: str, derived: Derived) -> None:
+        """Record the verdict of stored request ``id_`` (signature and analysis come after the
+        answer)."""
+        d = derived
+        self.conn.execute(
+            "UPDATE captures SET signature=?, signature_detail=?, form=?, event_type=?, errors=?, warnings=?, "
+            "delivery_id=?, readable=?, parts=?, issue_line=?, issue_column=? WHERE id=?",
+            (
+                signature,
+                detail,
+                d.form,
+                d.event_type,
+                d.errors,
+                d.warnings,
+                d.delivery_id,
+                None if d.readable is None else int(d.readable),
+                d.parts,
+                d.issue_line,
+                d.issue_column,
+                id_,
+            ),
+        )
+
     def first_deliveries(self) -> Iterator[tuple[str, int]]:
         """(envelope id, first capture id) of every delivery stored: seeds the retry marker of a
         listener that opens an existing database."""
-        for delivery_id, first in self.conn.execute(
+        for delivery_id, first in self._query(
             "SELECT delivery_id, min(id) FROM captures WHERE delivery_id IS NOT NULL GROUP BY delivery_id"
         ):
             yield str(delivery_id), int(first)
 
     def update_forward(self, capture: Capture) -> None:
-        """Record what the user's app answered to the relayed request."""
+        """Record what the user's app answered to the relayed request (or why it was not sent)."""
         self.conn.execute(
             "UPDATE captures SET forward_url=?, forward_status=?, forward_latency_ms=?, forward_body=?, "
             "forward_error=? WHERE id=?",
@@ -193,23 +398,76 @@ class Store:
             (capture.http_status, capture.answer_rule, capture.id),
         )
 
-    def count(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM captures").fetchone()[0])
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> Iterator[Any]:
+        """Rows of ``sql``; a damaged database is a StoreError with the path, not a traceback."""
+        try:
+            yield from self.conn.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise _database_error(self.path, exc) from None
+
+    def count(self, where: Optional[Filter] = None) -> int:
+        clause, args = (where or Filter()).sql()
+        return int(next(self._query(f"SELECT count(*) FROM captures{clause}", args))[0])
 
     def ids(self) -> list[int]:
-        return [int(r[0]) for r in self.conn.execute("SELECT id FROM captures ORDER BY id")]
+        return [int(r[0]) for r in self._query("SELECT id FROM captures ORDER BY id")]
 
-    def all(self) -> Iterator[Stored]:
-        """Every stored request, oldest first."""
-        cur = self.conn.execute(f"SELECT id, {_COLUMNS} FROM captures ORDER BY id")
-        for row in cur:
+    def pending(self) -> list[int]:
+        """Requests stored and answered whose verdict never came (the listener was stopped or
+        killed first): a listener that opens the database verifies and analyses them."""
+        return [int(r[0]) for r in self._query("SELECT id FROM captures WHERE signature = 'pending' ORDER BY id")]
+
+    def get(self, id_: int) -> Optional[Stored]:
+        for row in self._query(f"SELECT id, {_COLUMNS} FROM captures WHERE id = ?", (id_,)):
+            return _from_row(row)
+        return None
+
+    def all(self, where: Optional[Filter] = None) -> Iterator[Stored]:
+        """Every stored request (or those ``where`` takes), oldest first."""
+        clause, args = (where or Filter()).sql()
+        for row in self._query(f"SELECT id, {_COLUMNS} FROM captures{clause} ORDER BY id", args):
             yield _from_row(row)
 
+    def light(self, loader: Callable[[int], Heavy], where: Optional[Filter] = None) -> Iterator[Stored]:
+        """Every stored request without its headers and bodies, which ``loader`` reads when a
+        row is opened: the list of 20,000 captures holds no payload."""
+        clause, args = (where or Filter()).sql()
+        try:
+            cur = self.conn.execute(f"SELECT {_LIGHT} FROM captures{clause} ORDER BY id", args)
+            while True:
+                rows = cur.fetchmany(2048)
+                if not rows:
+                    return
+                for row in rows:
+                    yield _light_row(row, loader)
+        except sqlite3.Error as exc:
+            raise _database_error(self.path, exc) from None
+
+    def heavy(self, id_: int) -> Heavy:
+        for headers, body, forward_body in self._query(
+            "SELECT headers, body, forward_body FROM captures WHERE id = ?", (id_,)
+        ):
+            return Heavy(_headers(headers), bytes(body), bytes(forward_body) if forward_body is not None else None)
+        raise StoreError(f"{self.path}: capture #{id_} is no longer stored (cleared?)")
+
     def clear(self) -> int:
-        """Delete every captured request; returns how many there were."""
-        n = self.count()
-        self.conn.execute("DELETE FROM captures")
-        self.conn.execute("VACUUM")
+        """Delete every captured request so that nothing of them stays on disk: freed pages are
+        zeroed, the file rewritten, and the WAL checkpointed and truncated. Returns how many
+        there were. Raises StoreBusy while a listener holds the database."""
+        with ListenerLock(self.path).exclusive():
+            try:
+                n = self.count()
+                self.conn.execute("PRAGMA secure_delete=ON")
+                self.conn.execute("DELETE FROM captures")
+                self.conn.execute("VACUUM")
+                busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
+                raise _database_error(self.path, exc) from None
+            if busy:
+                raise StoreBusy(
+                    f"{self.path}: the captures are deleted, but another process holds the database, so its "
+                    "write-ahead log could not be emptied; close it and run --clear again"
+                )
         return n
 
 
@@ -221,11 +479,27 @@ def _headers(text: str) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in value] if isinstance(value, list) else []
 
 
+def _derived(form: Any, event_type: Any, errors: Any, warnings: Any, delivery_id: Any, size: Any, readable: Any, parts: Any, issue_line: Any, issue_column: Any) -> Derived:  # fmt: skip
+    return Derived(
+        form=form,
+        event_type=event_type,
+        errors=errors,
+        warnings=warnings,
+        delivery_id=delivery_id,
+        size=size,
+        readable=None if readable is None else bool(readable),
+        parts=parts or 1,
+        issue_line=issue_line,
+        issue_column=issue_column,
+    )
+
+
 def _from_row(row: tuple[Any, ...]) -> Stored:
     (
         id_, received_at, method, path, query, headers, body, remote, size, http_status, signature,
         signature_detail, form, event_type, errors, warnings, delivery_id, forward_url, forward_status,
-        forward_latency_ms, forward_body, forward_error, answer_rule,
+        forward_latency_ms, forward_body, forward_error, note, readable, parts, issue_line, issue_column,
+        answer_rule,
     ) = row  # fmt: skip
     capture = Capture(
         received_at=received_at,
@@ -244,77 +518,247 @@ def _from_row(row: tuple[Any, ...]) -> Stored:
         forward_latency_ms=forward_latency_ms,
         forward_body=bytes(forward_body) if forward_body is not None else None,
         forward_error=forward_error,
+        note=note or "",
+        size=size,
         answer_rule=answer_rule,
     )
-    return Stored(capture, Derived(form, event_type, errors, warnings, delivery_id, size))
+    return Stored(capture, _derived(form, event_type, errors, warnings, delivery_id, size, readable, parts, issue_line, issue_column))
+
+
+def _light_row(row: tuple[Any, ...], loader: Callable[[int], Heavy]) -> Stored:
+    (
+        id_, received_at, method, path, query, remote, size, http_status, signature, signature_detail, form,
+        event_type, errors, warnings, delivery_id, forward_url, forward_status, forward_latency_ms, forward_error,
+        note, readable, parts, issue_line, issue_column, answer_rule,
+    ) = row  # fmt: skip
+    capture = Capture.light(
+        loader,
+        received_at=received_at,
+        method=method,
+        path=path,
+        query=query,
+        remote=remote,
+        http_status=http_status,
+        signature=signature,
+        signature_detail=signature_detail,
+        id=id_,
+        forward_url=forward_url,
+        forward_status=forward_status,
+        forward_latency_ms=forward_latency_ms,
+        forward_error=forward_error,
+        note=note or "",
+        size=size,
+        answer_rule=answer_rule,
+    )
+    return Stored(capture, _derived(form, event_type, errors, warnings, delivery_id, size, readable, parts, issue_line, issue_column))
+
+
+class Reader:
+    """A read connection any thread may use (the TUI opening a row, the listener's analyser),
+    with the heavy parts of the last rows read kept in a small LRU."""
+
+    def __init__(self, path: Path | str, *, recent: int = 16) -> None:
+        self.path = Path(path)
+        self._store: Optional[Store] = None
+        self._lock = threading.Lock()
+        self._recent: Recent[int, Heavy] = Recent(recent)
+
+    def heavy(self, id_: int) -> Heavy:
+        """Never raises: a capture that cannot be read comes back with ``Heavy.error`` set (and
+        is not remembered, so a later look tries again)."""
+        heavy = self._recent.get(id_, lambda: self._read(id_))
+        if heavy.error:
+            self._recent.drop(id_)
+        return heavy
+
+    def get(self, id_: int) -> Optional[Stored]:
+        with self._lock:
+            return self._open().get(id_)
+
+    def rows(self, where: Optional[Filter] = None) -> list[Stored]:
+        """Light rows (``Store.light``) whose heavy parts this reader loads when asked."""
+        with self._lock, gc_paused():
+            return list(self._open().light(self.heavy, where))
+
+    def first_deliveries(self) -> list[tuple[str, int]]:
+        with self._lock:
+            return list(self._open().first_deliveries())
+
+    def pending(self) -> list[int]:
+        with self._lock:
+            return self._open().pending()
+
+    def _read(self, id_: int) -> Heavy:
+        try:
+            with self._lock:
+                return self._open().heavy(id_)
+        except StoreError as exc:
+            return Heavy([], b"", None, str(exc))
+
+    def _open(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.path, shared=True, create=False)
+        return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+class ListenerLock:
+    """``DB.lock`` next to the database: each listener holds a shared lock on it while it runs,
+    and ``history --clear`` needs it exclusively, so clearing never races a listener that would
+    write payloads into the WAL again. POSIX ``flock``; elsewhere nothing is locked."""
+
+    def __init__(self, db: Path | str) -> None:
+        self.path = Path(str(db) + ".lock")
+        self._file: Optional[IO[bytes]] = None
+
+    def _open(self) -> Optional[IO[bytes]]:
+        try:
+            import fcntl  # noqa: F401
+        except ImportError:
+            return None
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        return os.fdopen(fd, "r+b")
+
+    def shared(self) -> None:
+        """Taken by a listener for as long as it runs (several listeners may share a database)."""
+        f = self._open()
+        if f is None:
+            return
+        import fcntl
+
+        fcntl.flock(f.fileno(), fcntl.LOCK_SH)
+        self._file = f
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing drops the lock
+            self._file = None
+
+    def exclusive(self) -> ListenerLock:
+        """``with lock.exclusive():`` held for the body; StoreBusy at once if a listener runs."""
+        return self
+
+    def __enter__(self) -> ListenerLock:
+        f = self._open()
+        if f is None:
+            return self
+        import fcntl
+
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            raise StoreBusy(
+                f"{self.path.with_suffix('')}: a listener is using this database; stop it (q or Ctrl+C) and run "
+                "--clear again, so that no payload is written back while clearing"
+            ) from None
+        self._file = f
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class Writer:
-    """A thread that owns the database connection and commits jobs in groups.
+    """Commits jobs in groups, in the event loop's thread.
 
-    Each job runs inside the group's transaction; its future resolves only after the COMMIT,
-    so an acknowledgement sent on that future is never ahead of the disk. Under load many
-    requests share one commit, which keeps the cost per request low.
+    A job (a function of the Store) submitted from the loop runs in the next group: every job
+    ready in one turn of the loop shares a transaction, and its future resolves only after the
+    COMMIT, so an acknowledgement sent on that future is never ahead of the disk. Committing in
+    the loop's own thread costs no thread hand-off per request (which, under the GIL, cost more
+    than the insert); a commit only appends to the WAL (``synchronous=NORMAL``), and the WAL is
+    checkpointed into the database by a background thread with its own connection, so no request
+    waits for an fsync. A group is cut at ``max_bytes`` so one burst of big bodies does not hold
+    the loop for long. Other threads submit with ``submit``.
     """
 
-    def __init__(self, path: Path | str, *, max_batch: int = 256) -> None:
+    def __init__(self, path: Path | str, *, max_batch: int = 256, max_bytes: int = 4 * 1024 * 1024) -> None:
         self.path = Path(path)
         self.max_batch = max_batch
-        self._queue: queue.Queue[Optional[tuple[Callable[[Store], Any], concurrent.futures.Future[Any]]]] = queue.Queue()
-        self._thread: Optional[threading.Thread] = None
-        self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self.max_bytes = max_bytes
         self.commits = 0
         self.jobs = 0
+        self._store: Optional[Store] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._pending: list[tuple[Callable[[Store], Any], Any, int]] = []
+        self._scheduled = False
+        self._checkpointer: Optional[_Checkpointer] = None
 
-    def start(self) -> None:
-        """Open the database in the writer thread; raises StoreError when it cannot."""
-        self._thread = threading.Thread(target=self._run, name="capture-writer", daemon=True)
-        self._thread.start()
-        self._ready.result()
+    def open(self) -> None:
+        """Open (and create, or migrate) the database; blocking, so call it in an executor.
+        Raises StoreError when it cannot."""
+        store = Store(self.path, shared=True)
+        try:
+            store.conn.execute("PRAGMA wal_autocheckpoint=0")
+        except sqlite3.Error as exc:
+            store.close()
+            raise _database_error(self.path, exc) from None
+        self._store = store
 
-    def submit(self, job: Callable[[Store], T]) -> concurrent.futures.Future[T]:
-        fut: concurrent.futures.Future[T] = concurrent.futures.Future()
-        self._queue.put((job, fut))
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Begin committing in ``loop`` (after ``open``)."""
+        assert self._store is not None
+        self._loop = loop
+        self._checkpointer = _Checkpointer(self.path)
+        self._checkpointer.start()
+
+    def submit_async(self, job: Callable[[Store], T], size: int = 0) -> asyncio.Future[T]:
+        """From the loop: ``job`` runs in the next group; the future resolves after its COMMIT.
+        ``size``: the bytes it writes, to keep groups short."""
+        assert self._loop is not None
+        fut: asyncio.Future[T] = self._loop.create_future()
+        self._add(job, fut, size)
         return fut
 
-    def close(self) -> None:
-        """Finish the queued jobs, then close the database."""
-        if self._thread is not None and self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-
-    def _run(self) -> None:
+    def submit(self, job: Callable[[Store], T]) -> concurrent.futures.Future[T]:
+        """From any thread: ``job`` runs in a group in the loop's thread."""
+        assert self._loop is not None
+        fut: concurrent.futures.Future[T] = concurrent.futures.Future()
         try:
-            store = Store(self.path)
-        except StoreError as exc:
-            self._ready.set_exception(exc)
+            self._loop.call_soon_threadsafe(self._add, job, fut, 0)
+        except RuntimeError:  # the loop is closed
+            fut.set_exception(StoreError(f"{self.path}: the listener has stopped"))
+        return fut
+
+    def _add(self, job: Callable[[Store], Any], fut: Any, size: int) -> None:
+        if self._store is None:
+            _settle_future(fut, None, StoreError(f"{self.path}: the listener has stopped"))
             return
-        self._ready.set_result(None)
-        try:
-            stop = False
-            while not stop:
-                item = self._queue.get()
-                batch = []
-                while item is not None:
-                    batch.append(item)
-                    if len(batch) >= self.max_batch:
-                        break
-                    try:
-                        item = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                if item is None:
-                    stop = True
-                if batch:
-                    self._commit(store, batch)
-        finally:
-            store.close()
+        self._pending.append((job, fut, size))
+        if not self._scheduled:
+            self._scheduled = True
+            assert self._loop is not None
+            self._loop.call_soon(self._flush)
 
-    def _commit(self, store: Store, batch: list[tuple[Callable[[Store], Any], concurrent.futures.Future[Any]]]) -> None:
-        results: list[tuple[concurrent.futures.Future[Any], Any, Optional[BaseException]]] = []
+    def _flush(self) -> None:
+        self._scheduled = False
+        pending = self._pending
+        if not pending:
+            return
+        taken = 0
+        size = 0
+        while taken < len(pending) and taken < self.max_batch and (taken == 0 or size + pending[taken][2] <= self.max_bytes):
+            size += pending[taken][2]
+            taken += 1
+        batch, self._pending = pending[:taken], pending[taken:]
+        if self._pending:  # the rest in the next turn: the loop serves sockets in between
+            self._scheduled = True
+            assert self._loop is not None
+            self._loop.call_soon(self._flush)
+        self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Callable[[Store], Any], Any, int]]) -> None:
+        store = self._store
+        assert store is not None
+        results: list[tuple[Any, Any, Optional[BaseException]]] = []
         try:
             store.begin()
-            for job, fut in batch:
+            for job, fut, _size in batch:
                 try:
                     results.append((fut, job(store), None))
                 except Exception as exc:  # one bad job must not sink the others in its group
@@ -323,13 +767,82 @@ class Writer:
         except sqlite3.Error as exc:
             store.rollback()
             error = StoreError(f"{self.path}: write failed ({exc})")
-            for _job, fut in batch:
-                fut.set_exception(error)
-            return
-        self.commits += 1
-        self.jobs += len(batch)
+            results = [(fut, None, error) for _job, fut, _size in batch]
+        else:
+            self.commits += 1
+            self.jobs += len(batch)
+            if self._checkpointer is not None:
+                self._checkpointer.dirty.set()
         for fut, value, failure in results:
-            if failure is not None:
-                fut.set_exception(failure)
-            else:
-                fut.set_result(value)
+            _settle_future(fut, value, failure)
+
+    async def aclose(self) -> None:
+        """Commit what is queued, checkpoint and truncate the WAL, close the database."""
+        while self._pending:
+            self._flush()
+        if self._checkpointer is not None:
+            checkpointer, self._checkpointer = self._checkpointer, None
+            await asyncio.get_running_loop().run_in_executor(None, checkpointer.stop)
+        store, self._store = self._store, None
+        if store is not None:
+            try:
+                store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass  # another connection reads: the next writer checkpoints
+            store.close()
+
+    def close(self) -> None:
+        """Close without a loop (nothing was submitted, or the loop is gone)."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _settle_future(fut: Any, value: Any, failure: Optional[BaseException]) -> None:
+    if fut.done():  # the request was cancelled (its client went away)
+        return
+    if failure is not None:
+        fut.set_exception(failure)
+    else:
+        fut.set_result(value)
+
+
+class _Checkpointer:
+    """Copies the WAL into the database in the background (PASSIVE: never blocks the writer),
+    a quarter second after commits, so the WAL stays small and commits never fsync."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.dirty = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="capture-checkpoint", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop = True
+        self.dirty.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=1.0, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            while not self._stop:
+                self.dirty.wait()
+                if self._stop:
+                    return
+                time.sleep(0.25)  # let a burst finish
+                self.dirty.clear()
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    pass  # busy or damaged: the next round, or the close, tries again
+        finally:
+            conn.close()

@@ -47,6 +47,8 @@ UNKNOWN_TYPE = "schema.unknown-event"  # info: bare data that fits no known even
 INFERRED = "schema.inferred"  # info: the event type bare data was read as, and the keys that told
 AMBIGUOUS = "schema.ambiguous"  # warning: bare data that fits several event types equally (not validated)
 HTTP_REJECTED = "http.rejected"  # error (input unreadable): a request the listener did not accept as a delivery
+HTTP_PENDING = "http.pending"  # info: a request stored and answered whose verdict is not in yet
+HTTP_ENCODING = "http.encoding"  # error (input unreadable): a body whose Content-Encoding cannot be undone
 VARIANT = "schema.variant"  # info: which oneOf branch was used when the discriminator did not settle it
 
 

@@ -3,16 +3,19 @@ one rule that marks retries."""
 
 from __future__ import annotations
 
-from typing import Generic, Hashable, Iterable, Optional, TypeVar
+from typing import Callable, Generic, Hashable, Iterable, Optional, TypeVar
 
 from inspector.engine import issues as codes
 from inspector.engine.analysis import Analysis
 from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
-from inspector.listen.capture import Capture, Entry
+from inspector.listen.capture import Capture, Entry, Recent, Summary, gc_paused
+from inspector.listen.encoding import DECODED_LIMIT_FACTOR, content_encoding, decode
 from inspector.listen.store import Derived, Stored
 
 K = TypeVar("K", bound=Hashable)
+
+DEFAULT_DECODED_LIMIT = 5 * 1024 * 1024 * DECODED_LIMIT_FACTOR
 
 
 class RetryMarker(Generic[K]):
@@ -38,9 +41,12 @@ def rejected(source: str, message: str) -> Analysis:
     return Analysis.unreadable(source, [Issue("", "error", codes.HTTP_REJECTED, message)])
 
 
-def rejection(c: Capture, derived: Derived) -> str:
-    """Why a stored request was not accepted, from what was stored about it."""
-    size = derived.size if derived.size is not None else c.size
+def rejection(c: Capture, derived: Optional[Derived] = None) -> str:
+    """Why a stored request was not accepted: the reason recorded with it, or (rows written
+    before reasons were stored) one made from its status."""
+    if c.note:
+        return c.note
+    size = derived.size if derived is not None and derived.size is not None else c.size
     reasons = {
         400: "body cut short (answered 400)",
         404: f"{c.method} to {c.path}: not the listen path (answered 404)",
@@ -52,18 +58,67 @@ def rejection(c: Capture, derived: Derived) -> str:
     return reasons.get(c.http_status or 0, f"answered {c.http_status}")
 
 
-def rebuild_entries(engine: Engine, stored: Iterable[Stored]) -> list[Entry]:
-    """Entries for stored captures, oldest first, re-analysed with ``engine`` (which may know
-    more event types than the one that received them) and with retries marked."""
+def source_of(capture: Capture) -> str:
+    return f"#{capture.id} {capture.method} {capture.path}"
+
+
+def analyse_body(
+    engine: Engine, capture: Capture, *, limit: int = DEFAULT_DECODED_LIMIT, decoded: Optional[bytes] = None
+) -> tuple[list[Analysis], Optional[bytes], str]:
+    """(analyses, body with its Content-Encoding undone or None, why it could not be undone) of
+    a captured POST."""
+    source = source_of(capture)
+    if decoded is None and capture.load_error:
+        issue = Issue("", "error", codes.HTTP_REJECTED, f"the request cannot be read back: {capture.load_error}")
+        return [Analysis.unreadable(source, [issue])], None, capture.load_error
+    if decoded is None:
+        result = decode(capture.body, content_encoding(capture.headers), limit=limit)
+        if not result.ok:
+            issue = Issue("", "error", codes.HTTP_ENCODING, result.error)
+            return [Analysis.unreadable(source, [issue])], None, result.error
+        decoded = result.data
+    assert decoded is not None
+    return engine.analyze_bytes(decoded, source=source), decoded, ""
+
+
+def analyser_of(engine: Engine, capture: Capture, derived: Optional[Derived] = None) -> Callable[[], Analysis]:
+    """The analysis of a stored capture, made when its row is opened (its body is read then)."""
+
+    def analyse() -> Analysis:
+        if not capture.accepted:
+            return rejected(source_of(capture), rejection(capture, derived))
+        return analyse_body(engine, capture)[0][0]
+
+    return analyse
+
+
+def rebuild_entries(engine: Engine, stored: Iterable[Stored], *, recent: Optional[Recent[Entry, Analysis]] = None) -> list[Entry]:
+    """Entries for stored captures, oldest first, with retries marked.
+
+    Rows are lazy: a capture whose stored summary says how to draw it is analysed only when
+    opened (with ``engine``, which may know more event types than the one that received it),
+    and only the last ones opened keep their analysis (``recent``); give light rows
+    (``Store.light``) and no payload is held for the rest. Rows stored without a summary (an
+    older database, an NDJSON body) are analysed now.
+    """
+    with gc_paused():
+        return _rebuild(engine, stored, recent if recent is not None else Recent(32))
+
+
+def _rebuild(engine: Engine, stored: Iterable[Stored], recent: Recent[Entry, Analysis]) -> list[Entry]:
     entries: list[Entry] = []
     retries: RetryMarker[int] = RetryMarker()
     for row in stored:
-        c = row.capture
-        source = f"#{c.id} {c.method} {c.path}"
-        if c.accepted:
-            analyses = engine.analyze_bytes(c.body, source=source)
-        else:
-            analyses = [rejected(source, rejection(c, row.derived))]
+        c, d = row.capture, row.derived
+        if not c.accepted:
+            entries.append(Entry(capture=c, pending=analyser_of(engine, c, d), summary=Summary(readable=False), recent=recent))
+            continue
+        known = d.summary() if c.analysed else None
+        if known is not None:
+            retry_of = retries.first_of(d.delivery_id, c.id) if c.id is not None else None
+            entries.append(Entry(capture=c, retry_of=retry_of, pending=analyser_of(engine, c, d), summary=known, recent=recent))
+            continue
+        analyses = analyse_body(engine, c)[0]
         delivery = next((a.delivery_id for a in analyses if a.delivery_id), None)
         retry_of = retries.first_of(delivery, c.id) if c.id is not None else None
         entries.extend(Entry(a, c, retry_of) for a in analyses)

@@ -1,4 +1,10 @@
-"""``listen --no-tui``: one line per request, safe to print to any terminal."""
+"""``listen --no-tui``: one line per request, safe to print to any terminal.
+
+A request's line is printed when its verdict is in (the listener answers first and verifies
+after, usually within milliseconds); a request that was refused or not stored is printed at
+once. A forward result follows its request's line. Requests still without a verdict when the
+listener stops are printed then, as ``signature pending``.
+"""
 
 from __future__ import annotations
 
@@ -15,36 +21,43 @@ from inspector.listen.tunnel import PublicEndpoint, Tunnel, dashboard_steps
 
 
 def format_line(entry: Entry) -> str:
-    """One request as a line: time, method, HTTP status, event type, signature, findings.
-    Every part that came from the sender is made visible, so a payload cannot drive the terminal."""
+    """One request as a line: time, method, HTTP status, event type, signature, findings, and
+    for an invalid signature why. Every part that came from the sender is made visible, so a
+    payload cannot drive the terminal."""
     c = entry.capture
-    a = entry.analysis
     assert c is not None
+    s = entry.summary
     stamp = time.strftime("%H:%M:%S", time.localtime(c.received_at)) + f".{int(c.received_at * 1000) % 1000:03d}"
     if not c.accepted:
-        what = a.issues[0].message if a.issues else "rejected"
-    elif not a.readable:
-        what = "not JSON" if a.issues and a.issues[0].code.startswith("json") else "unreadable"
+        what = s.problem or c.note or "rejected"
+    elif not c.analysed:
+        what = "(not analysed: the listener stopped first)"
+    elif not s.readable:
+        code = s.problem_code or ""
+        what = "not JSON" if code.startswith("json") else (s.problem or "unreadable")
     else:
-        what = a.event_type or f"({a.form})"
+        what = s.event_type or f"({s.form})"
     parts = [
         stamp,
-        f"#{c.id}",
+        f"#{c.id}" if c.id is not None else "#-",
         c.method,
         c.answer_text,
         what,
         f"signature {c.signature}",
     ]
-    if c.accepted:
-        parts.append(f"{a.errors} error{'s' if a.errors != 1 else ''}, {a.warnings} warning{'s' if a.warnings != 1 else ''}")
-        if a.readable and not a.validated:
+    if c.accepted and c.analysed:
+        parts.append(f"{s.errors} error{'s' if s.errors != 1 else ''}, {s.warnings} warning{'s' if s.warnings != 1 else ''}")
+        if s.readable and not s.validated:
             parts[-1] += ", not validated"
-    if a.line is not None:
-        parts.insert(2, f"line {a.line}")
+    if s.line is not None:
+        parts.insert(2, f"line {s.line}")
     if entry.retry_of is not None:
         parts.append(f"retry of #{entry.retry_of}")
     if c.answer_rule:
         parts.append(f"answered by {c.answer_rule}")
+    # Why a signature is invalid, or which recipe matched when it is not the documented one.
+    if c.signature == "invalid" or (c.signature == "valid" and "documented" not in c.signature_detail):
+        parts.append(f"({c.signature_detail})")
     return visible("  ".join(parts))
 
 
@@ -52,7 +65,7 @@ def format_forward(entry: Entry) -> str:
     c = entry.capture
     assert c is not None
     if c.forward_error:
-        result = f"FAILED: {c.forward_error}"
+        result = f"FAILED: {c.forward_error}" if c.forward_latency_ms is not None else c.forward_error
     else:
         result = f"{c.forward_status} in {c.forward_latency_ms or 0:.0f} ms"
     return visible(f"           #{c.id} forwarded to {c.forward_url}: {result}")
@@ -63,15 +76,71 @@ class LinePrinter:
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self._waiting: dict[int, Entry] = {}
+        """Rows handed over before their verdict, by id of the Entry."""
+        self._forward_due: set[int] = set()
+        """Rows printed whose forward result arrived before their verdict."""
 
-    def entry(self, entry: Entry) -> None:
-        self.out.write(format_line(entry) + "\n")
+    def _write(self, line: str) -> None:
+        self.out.write(line + "\n")
         self.out.flush()
 
+    def entry(self, entry: Entry) -> None:
+        c = entry.capture
+        if c is not None and not c.analysed:
+            self._waiting[id(entry)] = entry
+            return
+        self._write(format_line(entry))
+
     def update(self, entry: Entry) -> None:
-        if entry.analysis.line is None or entry.analysis.line <= 1:
-            self.out.write(format_forward(entry) + "\n")
-            self.out.flush()
+        c = entry.capture
+        if c is None:
+            return
+        if id(entry) in self._waiting:
+            if not c.analysed:
+                return  # a forward result before the verdict: printed after the line
+            del self._waiting[id(entry)]
+            self._write(format_line(entry))
+            if c.forward_url is not None:
+                self._write(format_forward(entry))
+            return
+        if c.forward_url is not None and (entry.summary.line is None or entry.summary.line <= 1):
+            self._write(format_forward(entry))
+
+    def notice(self, text: str) -> None:
+        self._write(visible(f"           note: {text}"))
+
+    def flush_waiting(self) -> None:
+        """At stop: the rows whose verdict never came, as they are."""
+        for entry in list(self._waiting.values()):
+            self._write(format_line(entry))
+            c = entry.capture
+            if c is not None and c.forward_url is not None:
+                self._write(format_forward(entry))
+        self._waiting.clear()
+
+
+def stop_summary(listener: Listener) -> str:
+    s = listener.stats
+    text = f"stopped after {s.received} request{'s' if s.received != 1 else ''}"
+    more = []
+    if s.not_stored:
+        more.append(f"{s.not_stored} not stored (answered 500)")
+    if s.malformed:
+        more.append(f"{s.malformed} malformed")
+    forwards = listener.forwards
+    if forwards is not None:
+        if forwards.skipped:
+            more.append(f"{forwards.skipped} forward{'s' if forwards.skipped != 1 else ''} skipped (over the budget)")
+        if forwards.not_sent:
+            more.append(f"{forwards.not_sent} forward{'s' if forwards.not_sent != 1 else ''} not sent")
+    if s.unverified_at_stop:
+        more.append(f"{s.unverified_at_stop} left unverified (checked when a listener next opens the database)")
+    if s.refused_connections:
+        more.append(f"{s.refused_connections} connections refused over the cap")
+    if s.header_timeouts:
+        more.append(f"{s.header_timeouts} connections closed for slow headers")
+    return text + (f" ({'; '.join(more)})" if more else "")
 
 
 def public_lines(endpoint: PublicEndpoint, path: str, local: str) -> list[str]:
@@ -91,6 +160,8 @@ def public_lines(endpoint: PublicEndpoint, path: str, local: str) -> list[str]:
 async def serve_lines(listener: Listener, out: TextIO, err: Optional[TextIO] = None) -> None:
     """Run the listener until SIGINT/SIGTERM/SIGHUP, printing one line per request."""
     printer = LinePrinter(out)
+    early: list[str] = []
+    listener.on_notice = early.append  # printed after the first line, which says where we listen
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     # Before the URL is printed: whoever reads it may signal us at once.
@@ -109,6 +180,9 @@ async def serve_lines(listener: Listener, out: TextIO, err: Optional[TextIO] = N
     if responder is not None and (responder.rules or not responder.current.plain):
         out.write(responder.describe() + "\n")
     out.flush()
+    for text in early:
+        printer.notice(text)
+    listener.on_notice = printer.notice
     public = listener.public
     if public is not None:
 
@@ -125,5 +199,6 @@ async def serve_lines(listener: Listener, out: TextIO, err: Optional[TextIO] = N
         await stop.wait()
     finally:
         await listener.stop()
-        out.write(f"stopped after {listener.received} request{'s' if listener.received != 1 else ''}\n")
+        printer.flush_waiting()
+        out.write(stop_summary(listener) + "\n")
         out.flush()

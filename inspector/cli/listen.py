@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import signal
 import sys
 from typing import TYPE_CHECKING, Optional
@@ -24,17 +25,21 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "before it is answered, verified against x-voucherify-signature and validated. POST to PATH "
         "answers 200 {\"ok\": true, \"id\": N} (also for a body that is not JSON: it is stored and "
         "shown); other methods 405; other paths 404; bodies over --max-body 413; a body not sent "
-        "within 10 s 408. --respond and --proxy choose other answers for webhooks; --tunnel makes the "
-        "listener reachable by Voucherify. Without a terminal on stdout it prints one line per request.",
+        "within 10 s 408; a body cut short or with broken gzip 400. The signature is verified and the "
+        "payload validated right after the answer. --respond and --proxy choose other answers for "
+        "webhooks; --tunnel makes the listener reachable by Voucherify. Without a terminal on stdout "
+        "it prints one line per request. The secret comes from $VOUCHERIFY_WEBHOOK_SECRET, "
+        "--secret-file or --secret.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1; any other address is reachable from other "
+        "machines and needs a secret, or --allow-unsigned-public)",
+    )
     p.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
     p.add_argument("--path", default="/", help="URL path that accepts webhooks (default: /)")
-    p.add_argument(
-        "--secret",
-        default=None,
-        help="webhook secret for x-voucherify-signature (default: $VOUCHERIFY_WEBHOOK_SECRET)",
-    )
+    options.add_secret(p, "webhook secret for x-voucherify-signature")
     options.add_secret_file(p)
     p.add_argument("--db", default=None, metavar="PATH", help="SQLite file (default: in the user data dir)")
     p.add_argument("--forward-to", default=None, metavar="URL", help="relay each request to your app")
@@ -79,24 +84,41 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument(
         "--max-body", type=int, default=5 * 1024 * 1024, metavar="BYTES", help="largest body accepted (default: 5 MiB)"
     )
+    p.add_argument(
+        "--max-connections",
+        type=int,
+        default=256,
+        metavar="N",
+        help="open connections at most; more are answered 503 (default: 256, kept below the open-file limit)",
+    )
     options.add_spec(p)
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: every command's parser is built at start
 
-    from inspector.engine.inputs import engine_or_report
+    from inspector.engine.inputs import engine_or_report, make_engine
     from inspector.listen.lines import serve_lines
-    from inspector.listen.server import Listener, ListenError
+    from inspector.listen.server import Listener, ListenError, is_loopback
     from inspector.listen.signature import SecretError, secret_given
     from inspector.listen.store import default_path
 
+    if args.max_body <= 0 or args.max_connections <= 0:
+        print("voucherify-inspect: --max-body and --max-connections must be positive numbers", file=sys.stderr)
+        return 2
     engine = engine_or_report(args.spec, fetched=args.fetched_spec)
     if engine is None:
         return 2
     db = args.db or str(default_path())
     try:
         secret = secret_given(args.secret, args.secret_file)
+        options.secret_warnings(args)
+        if not is_loopback(args.host):
+            print(
+                f"voucherify-inspect: warning: --host {args.host} accepts requests from other machines, not only this one"
+                + ("" if secret else " (and there is no secret to check them with)"),
+                file=sys.stderr,
+            )
         public = _public_endpoint(args, secret)
         responder = _responder(args, engine)
         listener = Listener(
@@ -111,13 +133,15 @@ def run(args: argparse.Namespace) -> int:
             public=public,
             responder=responder,
             proxy=args.proxy,
+            max_connections=args.max_connections,
+            allow_unsigned_public=args.allow_unsigned_public,
+            # Big bodies are judged in a worker process, which builds the same engine.
+            engine_factory=functools.partial(make_engine, args.spec, fetched=args.fetched_spec),
         )
     except (ListenError, SecretError, ValueError) as exc:
         print(f"voucherify-inspect: {exc}", file=sys.stderr)
         return 2
-    if args.max_body <= 0:
-        print("voucherify-inspect: --max-body must be a positive number of bytes", file=sys.stderr)
-        return 2
+    _raise_open_file_limit()
     if args.no_tui or not sys.stdout.isatty():
         try:
             asyncio.run(serve_lines(listener, sys.stdout))
@@ -166,6 +190,19 @@ def _responder(args: argparse.Namespace, engine: Engine) -> Optional[Responder]:
         if unknown is not None:
             print(f"voucherify-inspect: warning: --respond-for {unknown}", file=sys.stderr)
     return Responder(default=parse_answer(args.respond) if args.respond else OK, rules=rules)
+
+
+def _raise_open_file_limit() -> None:
+    """Each connection is a file descriptor: take the hard limit (the soft one is often 1024)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = hard if hard != resource.RLIM_INFINITY else 65536
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, 65536), hard))
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def _run_tui(engine: Engine, listener: Listener) -> int:

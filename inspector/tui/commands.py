@@ -50,6 +50,7 @@ INSPECTOR: Final[tuple[PaletteCommand, ...]] = (
     PaletteCommand(title="Copy jq path", help="Copy the selected node's jq path (P)", action="copy_jq"),
     PaletteCommand(title="Copy payload", help="Copy the whole payload as pretty JSON (Y)", action="copy_payload"),
     PaletteCommand(title="Copy issue report", help="Copy the validation report of this payload (R)", action="copy_report"),
+    PaletteCommand(title="Copy as curl", help="Copy the captured request as a curl command that replays it (c)", action="copy_curl"),
     PaletteCommand(title="Focus event list", help="Move to the list of events", action="app.focus('events')"),
     PaletteCommand(title="Focus tree", help="Move to the payload tree", action="app.focus('tree')"),
     PaletteCommand(title="Focus issues", help="Move to the issues pane", action="app.focus('issues')"),

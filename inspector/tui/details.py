@@ -208,7 +208,7 @@ def capture_details(capture: Capture, retry_of: Optional[int]) -> Text:
         out.append(f"answered {capture.answer_text} by {visible(capture.answer_rule)}\n", style="yellow")
     if retry_of is not None:
         out.append(f"↻ retry of capture #{retry_of} (same envelope id)\n", style="yellow")
-    sig_style = {"valid": "bold green", "invalid": "bold red", "missing": "yellow", "unchecked": "dim"}
+    sig_style = {"valid": "bold green", "invalid": "bold red", "missing": "yellow", "unchecked": "dim", "pending": "dim italic"}
     out.append("Signature ", style="dim")
     out.append(capture.signature, style=sig_style.get(capture.signature, ""))
     if capture.signature_detail:

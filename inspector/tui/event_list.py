@@ -25,15 +25,17 @@ from inspector.tui.nodes import ERROR_ICON, NOT_VALIDATED_ICON, WARNING_ICON
 def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
     """One row: where (line or time), event type, error and warning counts, retry mark
     (``retry``: a file entry found to repeat an earlier envelope id), and ✔ only for a payload
-    validated clean (``?``: not validated)."""
-    a = entry.analysis
+    validated clean (``?``: not validated). Drawn from the entry's summary, so listing stored
+    captures reads no payload."""
+    s = entry.summary
     row = Text(no_wrap=True, overflow="ellipsis")
     if entry.capture is not None:
         where = _dt.datetime.fromtimestamp(entry.capture.received_at).strftime("%H:%M:%S")
-    elif a.line is not None:
-        where = f"L{a.line}"
+    elif s.line is not None:
+        where = f"L{s.line}"
     else:
-        where = os.path.basename(a.source) or a.source
+        source = entry.analysis.source
+        where = os.path.basename(source) or source
     where = visible(where)
     row.append(f"{where:<8} " if len(where) <= 15 else where[:14] + "… ", style="dim")
     capture = entry.capture
@@ -42,26 +44,27 @@ def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
         row.append(f"↺ replay → {answer}", style="bold cyan")
     elif capture is not None and not capture.accepted:
         row.append(f"✖ {visible(capture.method)} {visible(capture.path)} → {capture.http_status}", style="bold red")
-    elif not a.readable:
-        issue = a.issues[0] if a.issues else None
+    elif s.pending:
+        row.append("… verifying", style="dim italic")
+    elif not s.readable:
         row.append("✖ not JSON" if capture is not None else "✖ unreadable", style="bold red")
-        if issue is not None and issue.line is not None:
-            row.append(f" (line {issue.line}, col {issue.column})", style="red")
+        if s.issue_line is not None:
+            row.append(f" (line {s.issue_line}, col {s.issue_column})", style="red")
     else:
-        row.append(visible(a.event_type or f"({a.form})"))
+        row.append(visible(s.event_type or f"({s.form})"))
     counts = Text(no_wrap=True)
     if entry.retry_of is not None or retry:
         counts.append(" ↻", style="yellow")
     if capture is not None and capture.answer_rule and capture.http_status != 200:
         failed = capture.answer_rule.startswith("--proxy:")
         counts.append(f" →{capture.answer_text}" + (" no app" if failed else ""), style="bold magenta")
-    if a.errors:
-        counts.append(f" {ERROR_ICON}{a.errors}", style="bold red")
-    if a.warnings:
-        counts.append(f" {WARNING_ICON}{a.warnings}", style="yellow")
-    if a.clean:
+    if s.errors:
+        counts.append(f" {ERROR_ICON}{s.errors}", style="bold red")
+    if s.warnings:
+        counts.append(f" {WARNING_ICON}{s.warnings}", style="yellow")
+    if s.clean:
         counts.append(" ✔", style="green")
-    elif a.readable and not a.validated:
+    elif s.readable and not s.validated and not s.pending:
         counts.append(f" {NOT_VALIDATED_ICON}", style="bold yellow")
     room = max(0, width - counts.cell_len)
     row.truncate(room, overflow="ellipsis", pad=True)
@@ -143,6 +146,11 @@ class EventList(ScrollView, can_focus=True):
             self.retries.update(retries)
             self._row_cache.clear()
             self.refresh()
+
+    def entries_changed(self) -> None:
+        """Entries already listed changed (a verdict or a forward result came in): redraw."""
+        self._row_cache.clear()
+        self.refresh()
 
     def _resized(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.entries))

@@ -11,7 +11,7 @@ from inspector.listen.capture import Capture, Entry
 from inspector.listen.respond import Responder
 from inspector.listen.source import LiveSource
 from inspector.listen.tunnel import PublicEndpoint
-from inspector.tui.messages import EntriesAdded, PublicChanged
+from inspector.tui.messages import EntriesAdded, EntriesUpdated, PublicChanged
 
 LIVE_BATCH_SECONDS = 0.05
 """Live entries received within this long are added to the list together."""
@@ -24,6 +24,7 @@ class LiveFeed:
         self.source = source
         self._target: Optional[MessagePump] = None
         self._batch: list[Entry] = []
+        self._updates: list[Entry] = []
         self._stopped = False
 
     @property
@@ -49,13 +50,14 @@ class LiveFeed:
 
     async def start(self, target: MessagePump) -> str:
         """Start receiving; entries go to ``target`` as ``EntriesAdded``, changes of the public
-        endpoint as ``PublicChanged``. Returns the URL to send webhooks to; raises what the
+        endpoint as ``PublicChanged``, verdicts and forward results of listed entries as
+        ``EntriesUpdated``. Returns the URL to send webhooks to; raises what the
         listener raised when it cannot start."""
         self._target = target
         public = self.source.public
         if public is not None:
             public.watch(lambda endpoint: target.post_message(PublicChanged(endpoint)))
-        url = await self.source.start(self._received)
+        url = await self.source.start(self._received, self._updated)
         if public is not None and public.state == "up":  # a fixed URL: up before it started
             target.post_message(PublicChanged(public))
         return url
@@ -72,6 +74,18 @@ class LiveFeed:
         batch, self._batch = self._batch, []
         if batch and self._target is not None:
             self._target.post_message(EntriesAdded(batch))
+
+    def _updated(self, entry: Entry) -> None:
+        # A verdict (it follows the answer) or a forward result: batched like new entries.
+        assert self._target is not None
+        self._updates.append(entry)
+        if len(self._updates) == 1:
+            self._target.set_timer(LIVE_BATCH_SECONDS, self._flush_updates)
+
+    def _flush_updates(self) -> None:
+        batch, self._updates = self._updates, []
+        if batch and self._target is not None:
+            self._target.post_message(EntriesUpdated(batch))
 
     async def replay(self, capture: Capture, *, url: Optional[str], body: Optional[bytes]) -> Capture:
         return await self.source.replay(capture, url=url, body=body)

@@ -1,7 +1,7 @@
 """Every message the inspector's widgets, screens and workers send each other.
 
 One module, so the flow reads in one place: the loader thread posts ``PayloadsLoaded`` and
-``RetriesFound`` to the main screen; the live feed posts ``EntriesAdded``; widgets post what the
+``RetriesFound`` to the main screen; the live feed posts ``EntriesAdded`` and ``EntriesUpdated``; widgets post what the
 user chose. Messages that may come in floods and only say "something changed" replace the
 one still queued (``can_replace``), so a burst costs one update.
 """
@@ -22,6 +22,13 @@ from inspector.listen.tunnel import PublicEndpoint
 @dataclass
 class EntriesAdded(Message, bubble=False):
     """New entries (live, replayed or stored) to show at the top of the event list."""
+
+    entries: list[Entry]
+
+
+@dataclass
+class EntriesUpdated(Message, bubble=False):
+    """Listed live entries whose verdict (it follows the answer) or forward result came in."""
 
     entries: list[Entry]
 

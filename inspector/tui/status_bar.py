@@ -22,6 +22,7 @@ def status_text(
     public: Optional[PublicEndpoint] = None,
     path: str = "/",
     answer: str = "",
+    not_stored: int = 0,
 ) -> Text:
     """``public``: the tunnel's URL (or how it is doing) after the local one; ``answer``: the
     chosen answer, when it is not the listener's own."""
@@ -47,6 +48,8 @@ def status_text(
     out.append(f"   {requests} request{'s' if requests != 1 else ''}")
     if with_errors:
         out.append(f" ({with_errors} with errors)", style="red")
+    if not_stored:
+        out.append(f"  {not_stored} NOT STORED (answered 500)", style="bold red")
     if answer:
         out.append("   " + answer + " (s)", style="bold yellow")
     out.append("   ")
@@ -59,7 +62,7 @@ def status_text(
 
 class StatusBar(Static):
     """Shown only when the app runs with a listener (class ``-listening``). ``url`` and ``error``
-    are bound to the main screen's listener state; ``counts`` is (requests, with errors);
+    are bound to the main screen's listener state; ``counts`` is (requests, with errors, not stored);
     ``answer`` is the chosen answer; ``public_changed`` redraws the public endpoint's part."""
 
     DEFAULT_CSS = """
@@ -76,7 +79,8 @@ class StatusBar(Static):
 
     url: var[Optional[str]] = var(None)
     error: var[str] = var("")
-    counts: var[tuple[int, int]] = var((0, 0))
+    counts: var[tuple[int, int, int]] = var((0, 0, 0))
+    """(requests, with errors, not stored)."""
     answer: var[str] = var("")
 
     def __init__(
@@ -93,11 +97,11 @@ class StatusBar(Static):
         self.path = path
 
     def _show(self) -> None:
-        requests, with_errors = self.counts
+        requests, with_errors, not_stored = self.counts
         self.update(
             status_text(
                 self.url, requests, with_errors, self.secret_set, self.error,
-                public=self.public, path=self.path, answer=self.answer,
+                public=self.public, path=self.path, answer=self.answer, not_stored=not_stored,
             )  # fmt: skip
         )
 

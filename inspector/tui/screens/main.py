@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
 from inspector.listen.capture import Capture, Entry
+from inspector.listen.export import to_curl
 from inspector.listen.signature import secret_from
 from inspector.tui import clipboard, commands
 from inspector.tui.details import DetailsPane, capture_details, node_details, public_details, retry_details
@@ -32,6 +33,7 @@ from inspector.tui.live import LiveFeed
 from inspector.tui.loader import FileLoader, HandOffs
 from inspector.tui.messages import (
     EntriesAdded,
+    EntriesUpdated,
     EntryHighlighted,
     EntryOpened,
     FirstTreePainted,
@@ -80,6 +82,7 @@ class MainScreen(Screen[None]):
         Binding("P", "copy_jq", "Copy jq path", show=False),
         Binding("Y", "copy_payload", "Copy payload", show=False),
         Binding("R", "copy_report", "Copy issue report", show=False),
+        Binding("c", "copy_curl", "Copy as curl", show=False),
         Binding("r", "replay", "Replay", show=False),
         Binding("s", "cycle_answer", "Answer status", show=False),
         Binding("u", "copy_url", "Copy URL", show=False),
@@ -123,6 +126,8 @@ class MainScreen(Screen[None]):
         self.typing = Typing(set_timer=self.set_timer, run=self._run_search)
         self.hand_offs = HandOffs(self.call_after_refresh)
         self._first_paint_pending = True
+        self._showing_pending = False
+        """The entry shown is a live one whose verdict had not come in: show it again when it does."""
         self.set_reactive(MainScreen.loading_files, bool(self.paths))
         self.set_reactive(MainScreen.finding_retries, bool(self.paths))
 
@@ -213,6 +218,17 @@ class MainScreen(Screen[None]):
     def _entries_added(self, message: EntriesAdded) -> None:
         self.add_entries(message.entries, top=True)
 
+    @on(EntriesUpdated)
+    def _entries_updated(self, message: EntriesUpdated) -> None:
+        self.event_list.entries_changed()
+        current = self.current
+        if current is not None and any(e is current for e in message.entries):
+            if self._showing_pending:
+                self.watch_current(current)
+            else:
+                self._show_details(self.payload_tree.cursor_data)
+        self.post_message(ListChanged())
+
     def add_entries(self, entries: Sequence[Entry], *, top: bool) -> None:
         """Add entries to the event list: on top (live, newest first) or at the bottom (files)."""
         events = self.event_list
@@ -243,8 +259,10 @@ class MainScreen(Screen[None]):
         self._update_list_title()
         if self.live is not None:
             captured = [e for e in self.event_list.entries if e.capture is not None]
-            with_errors = sum(1 for e in captured if e.analysis.errors or not e.analysis.readable)
-            self.query_one(StatusBar).counts = (len(captured), with_errors)
+            # Summaries only: a list of captures holds no payloads (and pending rows have no verdict yet).
+            with_errors = sum(1 for e in captured if e.summary.errors or not (e.summary.readable or e.summary.pending))
+            not_stored = sum(1 for e in captured if e.capture is not None and e.capture.http_status == 500 and e.capture.id is None)
+            self.query_one(StatusBar).counts = (len(captured), with_errors, not_stored)
 
     def watch_loading_files(self) -> None:
         self._update_list_title()
@@ -337,6 +355,7 @@ class MainScreen(Screen[None]):
     def watch_current(self, entry: Optional[Entry]) -> None:
         if entry is None:
             return
+        self._showing_pending = entry.summary.pending
         self.index = IssueIndex.build(entry.analysis, absent=self.show_absent)
         self.typing.slow = False
         tree = self.payload_tree
@@ -508,6 +527,14 @@ class MainScreen(Screen[None]):
 
     def action_copy_report(self) -> None:
         clipboard.copy_report(self.app, self.current)
+
+    def action_copy_curl(self) -> None:
+        """The selected captured request as a curl command that sends it again as received."""
+        capture = self.current.capture if self.current is not None else None
+        if capture is None or capture.is_replay:
+            self.notify("Only a captured request can be copied as curl", timeout=2)
+            return
+        clipboard.copy(self.app, to_curl(capture), "curl command")
 
     # ------------------------------------------------------------------ replay
 

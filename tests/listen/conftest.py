@@ -63,6 +63,14 @@ class Running:
         self.updates.append(entry)
         self.changed.set()
 
+    def settled(self) -> list[Entry]:
+        """The rows whose verdict is in (it follows the answer)."""
+        return [e for e in self.entries if e.capture is None or e.capture.analysed]
+
+    async def wait_settled(self, n: int, timeout: float = 5.0) -> list[Entry]:
+        await self.wait_for(lambda: len(self.settled()) >= n, timeout)
+        return self.settled()
+
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         async def loop() -> None:
             while not predicate():

@@ -54,6 +54,7 @@ async def test_respond_503_stores_analyses_and_marks_the_retry(
             assert resp.status == 503
             answer = await resp.json()
     assert answer == {"ok": False, "id": 2, "error": "answered 503 as chosen (--respond 503)"}
+    await running.wait_settled(2)  # the verdict follows the answer
     first, second = rows(db)
     for row in (first, second):
         assert row.capture.http_status == 503 and row.capture.answer_rule == "--respond 503"
@@ -171,7 +172,8 @@ async def test_chosen_answer_still_forwards(start_listener: StartListener, http:
     body, headers = signed(CREATED)
     async with http.post(running.url, data=body, headers=headers) as resp:
         assert resp.status == 503
-    await running.wait_for(lambda: bool(running.updates))
+    # Updates bring the verdict and the forward result, in either order.
+    await running.wait_for(lambda: any(u.capture is not None and u.capture.forward_url for u in running.updates))
     assert app_server.received and app_server.received[0][1] == body
 
 
@@ -217,6 +219,7 @@ async def test_proxy_answers_with_the_apps_status_and_body(
     body, headers = signed(CREATED)
     async with http.post(running.url, data=body, headers=headers) as resp:
         assert resp.status == status and await resp.json() == {"app": status}
+    await running.wait_settled(1)  # the verdict follows the answer
     (row,) = rows(db)
     assert row.capture.http_status == status and row.capture.answer_rule == "--proxy"
     assert row.capture.forward_status == status and row.derived.event_type == "customer.holder.assignment.created"
@@ -275,6 +278,7 @@ async def test_tunnel_headers_are_kept_and_name_the_sender(
     )
     async with http.post(running.url, data=body, headers=headers) as resp:
         assert resp.status == 200
+    await running.wait_settled(1)  # the verdict follows the answer
     capture = rows(db)[0].capture
     assert capture.header("host") == "seasonal-deck-organisms-sf.trycloudflare.com"
     assert capture.header("x-forwarded-for") == "203.0.113.9, 198.51.100.1"

@@ -101,8 +101,8 @@ async def test_send_posts_a_correctly_signed_payload(start_listener: StartListen
     assert proc.returncode == 0, err
     assert out.decode().startswith("HTTP 200 OK in ")
     assert '"ok": true' in out.decode()
-    await running.wait_for(lambda: len(running.entries) == 1)
-    capture = running.entries[0].capture
+    (entry,) = await running.wait_settled(1)
+    capture = entry.capture
     assert capture.signature == "valid" and capture.body == sample(ENVELOPE)
     assert capture.header("content-type") == "application/json"
 

@@ -107,11 +107,13 @@ class FakeListener:
         self.public = public
         self.responder = responder if responder is not None else Responder()
         self.on_entry: Optional[Callable[[Entry], None]] = None
+        self.on_update: Optional[Callable[[Entry], None]] = None
         self.stopped = 0
         self.replays: list[tuple[Capture, Optional[str], Optional[bytes]]] = []
 
-    async def start(self, on_entry: Callable[[Entry], None]) -> str:
+    async def start(self, on_entry: Callable[[Entry], None], on_update: Optional[Callable[[Entry], None]] = None) -> str:
         self.on_entry = on_entry
+        self.on_update = on_update
         return "http://127.0.0.1:8765/"
 
     async def stop(self) -> None:

@@ -132,7 +132,7 @@ async def test_entries_added_message_from_outside(engine: Engine) -> None:
 class FailingListener(FakeListener):
     """A listener whose port is taken and whose replays cannot reach their target."""
 
-    async def start(self, on_entry: Callable[[Entry], None]) -> str:
+    async def start(self, on_entry: Callable[[Entry], None], on_update: Optional[Callable[[Entry], None]] = None) -> str:
         raise OSError("[Errno 98] address already in use: [bold]8765[/]")
 
     async def replay(self, capture: Capture, *, url: Optional[str], body: Optional[bytes]) -> Capture:

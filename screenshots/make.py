@@ -128,8 +128,9 @@ async def shoot_listen() -> Path:
                     headers = {HEADER: sign(body, key), "Content-Type": "application/json"}
                     async with session.post(app.main_screen.listen_url, data=body, headers=headers) as response:
                         await response.read()
-            while len(app.main_screen.event_list.entries) < 3:
-                await pilot.pause(0.02)
+            entries = app.main_screen.event_list.entries
+            while len(entries) < 3 or not all(e.capture is None or e.capture.analysed for e in entries):
+                await pilot.pause(0.02)  # the verdicts follow the answers
             await pilot.pause(0.2)
             app.main_screen.event_list.focus()
             await pilot.press("k")
@@ -188,8 +189,9 @@ async def shoot_tunnel() -> Path:
                 for _ in range(2):
                     async with session.post(app.main_screen.listen_url, data=body, headers=headers) as response:
                         await response.read()
-            while len(app.main_screen.event_list.entries) < 2:
-                await pilot.pause(0.02)
+            entries = app.main_screen.event_list.entries
+            while len(entries) < 2 or not all(e.capture is None or e.capture.analysed for e in entries):
+                await pilot.pause(0.02)  # the verdicts follow the answers
             await pilot.pause(0.2)
             app.main_screen.event_list.focus()
             await pilot.press("k")

@@ -78,12 +78,23 @@ class LinePrinter:
         self.out = out
         self._waiting: dict[int, Entry] = {}
         """Rows handed over before their verdict, by id of the Entry."""
-        self._forward_due: set[int] = set()
-        """Rows printed whose forward result arrived before their verdict."""
+        self._lines: list[str] = []
 
     def _write(self, line: str) -> None:
-        self.out.write(line + "\n")
-        self.out.flush()
+        # One write per turn of the event loop, not one per line: a burst of requests costs one
+        # write to the pipe or terminal (stdout may be unbuffered).
+        self._lines.append(line + "\n")
+        if len(self._lines) == 1:
+            try:
+                asyncio.get_running_loop().call_soon(self._flush)
+            except RuntimeError:  # no loop (a direct call): write now
+                self._flush()
+
+    def _flush(self) -> None:
+        lines, self._lines = self._lines, []
+        if lines:
+            self.out.write("".join(lines))
+            self.out.flush()
 
     def entry(self, entry: Entry) -> None:
         c = entry.capture
@@ -118,6 +129,7 @@ class LinePrinter:
             if c is not None and c.forward_url is not None:
                 self._write(format_forward(entry))
         self._waiting.clear()
+        self._flush()
 
 
 def stop_summary(listener: Listener) -> str:

@@ -29,6 +29,7 @@ import contextvars
 import ipaddress
 import json
 import logging
+import math
 import os
 import secrets
 import time
@@ -55,6 +56,10 @@ from inspector.listen.verdicts import BIG, Analyser, Done, EngineFactory, Job
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 OVERSIZE_KEEP = 64 * 1024
 DEFAULT_MAX_CONNECTIONS = 256
+BUSY_WINDOW = 0.05
+BUSY_REQUESTS = 8.0
+"""Verdicts wait while requests come in faster than about this many per ``BUSY_WINDOW`` seconds
+(a burst, not a trickle): see ``verdicts``."""
 
 # Kept for callers of the old names.
 HOP_BY_HOP = forward.HOP_BY_HOP
@@ -309,6 +314,8 @@ class Listener:
         self.stats = Stats()
         self.inflight = 0
         """Requests being received or answered right now."""
+        self._last_request = 0.0
+        self._rate = 0.0
         self.token = secrets.token_hex(8)
         """Marks the requests this listener relays, so it can tell when one comes back."""
         self._max_forwards = max_forwards
@@ -394,7 +401,7 @@ class Listener:
             writer=writer,
             reader=reader,
             settled=self._settled_from_writer,
-            busy=lambda: self.inflight > 0,
+            busy=self._busy,
             engine_factory=self.engine_factory,
             decoded_limit=self.max_body * DECODED_LIMIT_FACTOR,
         )
@@ -617,7 +624,15 @@ class Listener:
             return cut(400, f"body could not be read after {size} bytes ({exc.__class__.__name__}: {exc})")
         return _Read(0, b"".join(chunks), size)
 
+    def _busy(self) -> bool:
+        """Whether requests are coming in as a burst (the recent rate, decayed to now)."""
+        return self._rate * math.exp((self._last_request - time.monotonic()) / BUSY_WINDOW) > BUSY_REQUESTS
+
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        now = time.monotonic()
+        # About the number of requests begun in the last BUSY_WINDOW seconds.
+        self._rate = self._rate * math.exp((self._last_request - now) / BUSY_WINDOW) + 1.0
+        self._last_request = now
         self.inflight += 1
         try:
             return await self._receive(request)
@@ -748,7 +763,7 @@ class Listener:
         failure the request is answered 500: the viewers get it all the same (not stored)."""
         assert self._writer is not None
         try:
-            await self._writer.submit_async(_insert(capture), len(capture.body))
+            await self._writer.submit_insert(capture)
         except Exception as exc:  # noqa: BLE001 - the request is not stored: say so, and let the sender retry
             reason = exc if isinstance(exc, StoreError) else f"{exc.__class__.__name__}: {exc}"
             capture.http_status = 500
@@ -885,10 +900,6 @@ def _reason(exc: BaseException) -> str:
 def _record_answer(store: Any, capture: Capture) -> None:
     store.update_forward(capture)
     store.update_answer(capture)
-
-
-def _insert(capture: Capture) -> Callable[[Any], int]:
-    return lambda store: store.insert(capture)
 
 
 def _placeholder(capture: Capture) -> Analysis:

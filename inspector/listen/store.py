@@ -91,6 +91,43 @@ _LIGHT = (
 )
 
 
+_INSERT = f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * len(_FIELDS))})"
+
+
+def _row(c: Capture, d: Derived) -> tuple[Any, ...]:
+    return (
+        c.received_at,
+        c.method,
+        c.path,
+        c.query,
+        # ensure_ascii: a header byte that is not UTF-8 (a lone surrogate) is stored as its
+        # \\udcXX escape, which reads back as the same string.
+        json.dumps(c.headers),
+        c.body,
+        c.remote,
+        d.size if d.size is not None else c.size,
+        c.http_status,
+        c.signature,
+        c.signature_detail,
+        d.form,
+        d.event_type,
+        d.errors,
+        d.warnings,
+        d.delivery_id,
+        c.forward_url,
+        c.forward_status,
+        c.forward_latency_ms,
+        c.forward_body,
+        c.forward_error,
+        c.note,
+        None if d.readable is None else int(d.readable),
+        d.parts,
+        d.issue_line,
+        d.issue_column,
+        c.answer_rule,
+    )
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message is for the user."""
 
@@ -306,44 +343,20 @@ class Store:
 
     def insert(self, capture: Capture, derived: Optional[Derived] = None) -> int:
         """Add one request; sets and returns ``capture.id``. The caller commits."""
-        c = capture
-        d = derived or Derived()
-        cur = self.conn.execute(
-            f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * len(_FIELDS))})",
-            (
-                c.received_at,
-                c.method,
-                c.path,
-                c.query,
-                # ensure_ascii: a header byte that is not UTF-8 (a lone surrogate) is stored as
-                # its \\udcXX escape, which reads back as the same string.
-                json.dumps(c.headers),
-                c.body,
-                c.remote,
-                d.size if d.size is not None else c.size,
-                c.http_status,
-                c.signature,
-                c.signature_detail,
-                d.form,
-                d.event_type,
-                d.errors,
-                d.warnings,
-                d.delivery_id,
-                c.forward_url,
-                c.forward_status,
-                c.forward_latency_ms,
-                c.forward_body,
-                c.forward_error,
-                c.note,
-                None if d.readable is None else int(d.readable),
-                d.parts,
-                d.issue_line,
-                d.issue_column,
-                c.answer_rule,
-            ),
-        )
-        c.id = int(cur.lastrowid or 0)
-        return c.id
+        cur = self.conn.execute(_INSERT, _row(capture, derived or Derived()))
+        capture.id = int(cur.lastrowid or 0)
+        return capture.id
+
+    def insert_many(self, captures: Sequence[Capture]) -> None:
+        """Add requests in one statement run (sets each ``capture.id``): under load a group of
+        inserts costs one call instead of one each. Ids are consecutive: AUTOINCREMENT only grows
+        and the caller's write transaction keeps other writers out. The caller commits."""
+        if not captures:
+            return
+        self.conn.executemany(_INSERT, [_row(c, Derived()) for c in captures])
+        (last,) = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'captures'").fetchone()
+        for offset, capture in enumerate(captures):
+            capture.id = int(last) - len(captures) + 1 + offset
 
     def settle(self, id_: int, signature: str, detail: str, derived: Derived) -> None:
         """Record the verdict of stored request ``id_`` (signature and analysis come after the
@@ -366,6 +379,20 @@ class Store:
                 d.issue_column,
                 id_,
             ),
+        )
+
+    def settle_many(self, verdicts: Sequence[tuple[int, str, str, Derived]]) -> None:
+        """``settle`` for a group of verdicts, in one statement run."""
+        self.conn.executemany(
+            "UPDATE captures SET signature=?, signature_detail=?, form=?, event_type=?, errors=?, warnings=?, "
+            "delivery_id=?, readable=?, parts=?, issue_line=?, issue_column=? WHERE id=?",
+            [
+                (
+                    signature, detail, d.form, d.event_type, d.errors, d.warnings, d.delivery_id,
+                    None if d.readable is None else int(d.readable), d.parts, d.issue_line, d.issue_column, id_,
+                )  # fmt: skip
+                for id_, signature, detail, d in verdicts
+            ],
         )
 
     def first_deliveries(self) -> Iterator[tuple[str, int]]:
@@ -685,7 +712,7 @@ class Writer:
         self.jobs = 0
         self._store: Optional[Store] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._pending: list[tuple[Callable[[Store], Any], Any, int]] = []
+        self._pending: list[tuple[Callable[[Store], Any], Any, int, Optional[Capture]]] = []
         self._scheduled = False
         self._checkpointer: Optional[_Checkpointer] = None
 
@@ -715,21 +742,29 @@ class Writer:
         self._add(job, fut, size)
         return fut
 
+    def submit_insert(self, capture: Capture) -> asyncio.Future[int]:
+        """From the loop: store ``capture`` in the next group (inserts of a group go in one
+        statement run); the future resolves with its id after the COMMIT."""
+        assert self._loop is not None
+        fut: asyncio.Future[int] = self._loop.create_future()
+        self._add(_INSERT_JOB, fut, len(capture.body), capture)
+        return fut
+
     def submit(self, job: Callable[[Store], T]) -> concurrent.futures.Future[T]:
         """From any thread: ``job`` runs in a group in the loop's thread."""
         assert self._loop is not None
         fut: concurrent.futures.Future[T] = concurrent.futures.Future()
         try:
-            self._loop.call_soon_threadsafe(self._add, job, fut, 0)
+            self._loop.call_soon_threadsafe(self._add, job, fut, 0, None)
         except RuntimeError:  # the loop is closed
             fut.set_exception(StoreError(f"{self.path}: the listener has stopped"))
         return fut
 
-    def _add(self, job: Callable[[Store], Any], fut: Any, size: int) -> None:
+    def _add(self, job: Callable[[Store], Any], fut: Any, size: int, capture: Optional[Capture] = None) -> None:
         if self._store is None:
             _settle_future(fut, None, StoreError(f"{self.path}: the listener has stopped"))
             return
-        self._pending.append((job, fut, size))
+        self._pending.append((job, fut, size, capture))
         if not self._scheduled:
             self._scheduled = True
             assert self._loop is not None
@@ -752,13 +787,18 @@ class Writer:
             self._loop.call_soon(self._flush)
         self._commit(batch)
 
-    def _commit(self, batch: list[tuple[Callable[[Store], Any], Any, int]]) -> None:
+    def _commit(self, batch: list[tuple[Callable[[Store], Any], Any, int, Optional[Capture]]]) -> None:
         store = self._store
         assert store is not None
         results: list[tuple[Any, Any, Optional[BaseException]]] = []
+        inserts = [(fut, capture) for job, fut, _size, capture in batch if capture is not None]
         try:
             store.begin()
-            for job, fut, _size in batch:
+            if inserts:
+                results.extend(self._insert(store, inserts))
+            for job, fut, _size, capture in batch:
+                if capture is not None:
+                    continue
                 try:
                     results.append((fut, job(store), None))
                 except Exception as exc:  # one bad job must not sink the others in its group
@@ -767,7 +807,7 @@ class Writer:
         except sqlite3.Error as exc:
             store.rollback()
             error = StoreError(f"{self.path}: write failed ({exc})")
-            results = [(fut, None, error) for _job, fut, _size in batch]
+            results = [(fut, None, error) for _job, fut, _size, _capture in batch]
         else:
             self.commits += 1
             self.jobs += len(batch)
@@ -775,6 +815,29 @@ class Writer:
                 self._checkpointer.dirty.set()
         for fut, value, failure in results:
             _settle_future(fut, value, failure)
+
+    @staticmethod
+    def _insert(store: Store, inserts: list[tuple[Any, Capture]]) -> list[tuple[Any, Any, Optional[BaseException]]]:
+        """The group's inserts in one statement run; if one row fails, each alone, so only that
+        request fails (it is answered 500)."""
+        captures = [c for _fut, c in inserts]
+        store.conn.execute("SAVEPOINT inserts")
+        try:
+            store.insert_many(captures)
+        except (sqlite3.Error, ValueError) as first:
+            store.conn.execute("ROLLBACK TO inserts")
+            store.conn.execute("RELEASE inserts")
+            if len(inserts) == 1 and isinstance(first, sqlite3.OperationalError):
+                raise  # the database itself fails: the whole group does
+            results: list[tuple[Any, Any, Optional[BaseException]]] = []
+            for fut, capture in inserts:
+                try:
+                    results.append((fut, store.insert(capture), None))
+                except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError) as exc:
+                    results.append((fut, None, exc))
+            return results
+        store.conn.execute("RELEASE inserts")
+        return [(fut, capture.id, None) for fut, capture in inserts]
 
     async def aclose(self) -> None:
         """Commit what is queued, checkpoint and truncate the WAL, close the database."""
@@ -799,6 +862,10 @@ class Writer:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _INSERT_JOB(store: Store) -> None:
+    """Stands for an insert in a group (the group runs its inserts together)."""
 
 
 def _settle_future(fut: Any, value: Any, failure: Optional[BaseException]) -> None:

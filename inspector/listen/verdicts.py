@@ -43,9 +43,12 @@ request keeps only its id and its body is read back from the database when its t
 BATCH_SECONDS = 0.02
 """Verdicts made within this long are committed and reported together."""
 
-DEFER_SECONDS = 0.25
-"""While requests are being received, a verdict waits up to this long for a quiet moment
-(and not at all once the waiting bodies pass half the budget)."""
+DEFER_SECONDS = 1.0
+WORK_SECONDS = 0.1
+"""While requests come in as a burst, verdicts wait up to ``DEFER_SECONDS`` for a quiet moment,
+then go on for ``WORK_SECONDS`` without waiting (plenty to catch up on small payloads), so a
+steady stream delays them by about a second at most; and they never wait once the waiting
+bodies pass half the budget."""
 
 BIG = 256 * 1024
 """Bodies from this size on are judged in the worker process."""
@@ -180,6 +183,7 @@ class Analyser:
         """None: every body is judged in the thread (no worker process)."""
         self.waiting_bytes = 0
         self.done = 0
+        self._work_until = 0.0
         self._queue: queue.Queue[Optional[Job]] = queue.Queue()
         self._retries: Optional[RetryMarker[int]] = None
         self._stop = threading.Event()
@@ -262,13 +266,15 @@ class Analyser:
 
     def _wait_for_quiet(self) -> None:
         busy = self.busy
-        if busy is None:
+        now = time.monotonic()
+        if busy is None or now < self._work_until:
             return
-        deadline = time.monotonic() + DEFER_SECONDS
+        deadline = now + DEFER_SECONDS
         while busy() and self.waiting_bytes < self.budget // 2 and not self._stop.is_set():
             if time.monotonic() >= deadline:
+                self._work_until = time.monotonic() + WORK_SECONDS
                 return
-            time.sleep(0.002)
+            time.sleep(0.005)
 
     def _marker(self) -> RetryMarker[int]:
         if self._retries is None:
@@ -316,10 +322,13 @@ class Analyser:
 
     def _flush(self, batch: list[Done]) -> None:
         def write(store: Store) -> None:
-            for done in batch:
-                j = done.judgement
-                if done.job.capture.id is not None:
-                    store.settle(done.job.capture.id, j.status, j.detail, j.derived)
+            store.settle_many(
+                [
+                    (d.job.capture.id, d.judgement.status, d.judgement.detail, d.judgement.derived)
+                    for d in batch
+                    if d.job.capture.id is not None
+                ]
+            )
 
         fut = self.writer.submit(write)
         self.done += len(batch)

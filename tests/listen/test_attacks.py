@@ -261,11 +261,17 @@ async def test_a_store_failure_is_answered_500_and_still_shown_counted_and_print
     def full(self: Store, capture: Any, derived: Any = None) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
+    def full_many(self: Store, captures: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    original_many = Store.insert_many
     monkeypatch.setattr(Store, "insert", full)
+    monkeypatch.setattr(Store, "insert_many", full_many)
     async with http.post(running.url, data=b'{"a": 1}') as resp:
         assert resp.status == 500
         assert "could not be stored" in (await resp.json())["error"]
     monkeypatch.setattr(Store, "insert", original)
+    monkeypatch.setattr(Store, "insert_many", original_many)
     async with http.post(running.url, data=b'{"a": 1}') as resp:
         assert resp.status == 200
     await running.wait_settled(2)

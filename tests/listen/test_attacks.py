@@ -317,16 +317,21 @@ async def test_a_malformed_request_is_stored_and_no_traceback_is_printed(db: Pat
     from .test_cli import spawn_listen
 
     proc, url = await spawn_listen(db)
-    port = int(url.rsplit(":", 1)[1].strip("/"))
-    answer = await raw(port, b"POST / HTTP/1.1\r\nHost: x\r\nX-Ctl: a\x01b\r\nContent-Length: 2\r\n\r\n{}")
-    assert b" 400 " in answer.split(b"\r\n")[0]
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
-    await writer.drain()
-    writer.transport.abort()
-    await asyncio.sleep(0.3)
-    proc.terminate()
-    out, err = await asyncio.wait_for(proc.communicate(), 15)
+    try:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        answer = await raw(port, b"POST / HTTP/1.1\r\nHost: x\r\nX-Ctl: a\x01b\r\nContent-Length: 2\r\n\r\n{}")
+        assert b" 400 " in answer.split(b"\r\n")[0]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
+        await writer.drain()
+        writer.transport.abort()
+        await asyncio.sleep(0.3)
+        proc.terminate()
+        out, err = await asyncio.wait_for(proc.communicate(), 15)
+    finally:
+        if proc.returncode is None:  # a failed step must not leave the listener running
+            proc.kill()
+            await proc.wait()
     assert b"Traceback" not in err and len(err) < 2000, err[:2000]
     text = out.decode()
     assert "malformed HTTP request" in text and "cut short" in text
@@ -493,24 +498,29 @@ async def test_running_out_of_file_descriptors_neither_floods_stderr_nor_stops_t
         *CLI, "listen", "--no-tui", "--port", "0", "--db", str(db), "--max-connections", "1000",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=cli_env(), preexec_fn=low_limit,
     )  # fmt: skip
-    assert proc.stdout is not None
-    first = (await asyncio.wait_for(proc.stdout.readline(), 15)).decode()
-    port = int(first.split()[2].rsplit(":", 1)[1].strip("/"))
-    conns = []
-    for _ in range(120):
-        try:
-            conns.append(await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1))
-        except (OSError, asyncio.TimeoutError):
-            break
-    await asyncio.sleep(2.5)
-    for _r, w in conns:
-        w.close()
-    await asyncio.sleep(1.5)
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"http://127.0.0.1:{port}/", data=b"{}", timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            assert resp.status == 200  # the loop went on
-    proc.terminate()
-    out, err = await asyncio.wait_for(proc.communicate(), 15)
+    try:
+        assert proc.stdout is not None
+        first = (await asyncio.wait_for(proc.stdout.readline(), 15)).decode()
+        port = int(first.split()[2].rsplit(":", 1)[1].strip("/"))
+        conns = []
+        for _ in range(120):
+            try:
+                conns.append(await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1))
+            except (OSError, asyncio.TimeoutError):
+                break
+        await asyncio.sleep(2.5)
+        for _r, w in conns:
+            w.close()
+        await asyncio.sleep(1.5)
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"http://127.0.0.1:{port}/", data=b"{}", timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                assert resp.status == 200  # the loop went on
+        proc.terminate()
+        out, err = await asyncio.wait_for(proc.communicate(), 15)
+    finally:
+        if proc.returncode is None:  # a failed step must not leave the listener running
+            proc.kill()
+            await proc.wait()
     assert proc.returncode == 0
     assert len(err) < 2000 and b"Traceback" not in err, err[:2000]
     # The cap is kept below the open-file limit, so accept() never fails; what is over it is refused.

@@ -286,8 +286,15 @@ class Summary:
     """The first issue of an unreadable payload, and its code (not stored: for a line printed
     without the payload at hand)."""
     problem_code: Optional[str] = None
+    validated: bool = False
+    """Checked against an event schema (``Analysis.validated``): only then can a row be clean."""
     pending: bool = False
     """The analysis is still running: the row says so, and the verdict replaces it."""
+
+    @property
+    def clean(self) -> bool:
+        """Validated, readable, with neither errors nor warnings: the only state shown as a pass."""
+        return self.validated and self.readable and not self.errors and not self.warnings
 
     @classmethod
     def of(cls, a: Analysis) -> Summary:
@@ -303,6 +310,7 @@ class Summary:
             issue_column=first.column if first is not None else None,
             problem=first.message if first is not None else None,
             problem_code=first.code if first is not None else None,
+            validated=a.validated,
         )
 
 

@@ -74,20 +74,21 @@ _ADDED_COLUMNS = (
     ("parts", "INTEGER NOT NULL DEFAULT 1"),
     ("issue_line", "INTEGER"),
     ("issue_column", "INTEGER"),
+    ("validated", "INTEGER"),
 )
 
 _FIELDS = (
     "received_at", "method", "path", "query", "headers", "body", "remote", "size", "http_status", "signature",
     "signature_detail", "form", "event_type", "errors", "warnings", "delivery_id", "forward_url", "forward_status",
     "forward_latency_ms", "forward_body", "forward_error", "note", "readable", "parts", "issue_line", "issue_column",
-    "answer_rule",
+    "answer_rule", "validated",
 )  # fmt: skip
 _COLUMNS = ", ".join(_FIELDS)
 # A row without its headers and bodies: what a list of captures needs.
 _LIGHT = (
     "id, received_at, method, path, query, remote, size, http_status, signature, signature_detail, form, event_type, "
     "errors, warnings, delivery_id, forward_url, forward_status, forward_latency_ms, forward_error, note, readable, "
-    "parts, issue_line, issue_column, answer_rule"
+    "parts, issue_line, issue_column, answer_rule, validated"
 )
 
 
@@ -125,6 +126,7 @@ def _row(c: Capture, d: Derived) -> tuple[Any, ...]:
         d.issue_line,
         d.issue_column,
         c.answer_rule,
+        None if d.validated is None else int(d.validated),
     )
 
 
@@ -161,6 +163,9 @@ class Derived:
     """Payloads in the body (an NDJSON body holds several)."""
     issue_line: Optional[int] = None
     issue_column: Optional[int] = None
+    validated: Optional[bool] = None
+    """Every payload of the body was checked against an event schema (None: not known, a row
+    written before this was stored)."""
 
     @classmethod
     def of(cls, analyses: Sequence[Analysis], size: Optional[int] = None) -> Derived:
@@ -179,11 +184,12 @@ class Derived:
             parts=len(analyses),
             issue_line=summary.issue_line,
             issue_column=summary.issue_column,
+            validated=all(a.validated for a in analyses),
         )
 
     def summary(self) -> Optional[Summary]:
         """The row of a single-payload capture, or None when it must be analysed to be drawn."""
-        if self.readable is None or self.parts != 1:
+        if self.readable is None or self.validated is None or self.parts != 1:
             return None
         return Summary(
             readable=self.readable,
@@ -193,6 +199,7 @@ class Derived:
             warnings=self.warnings,
             issue_line=self.issue_line,
             issue_column=self.issue_column,
+            validated=self.validated,
         )
 
 
@@ -364,7 +371,7 @@ class Store:
         d = derived
         self.conn.execute(
             "UPDATE captures SET signature=?, signature_detail=?, form=?, event_type=?, errors=?, warnings=?, "
-            "delivery_id=?, readable=?, parts=?, issue_line=?, issue_column=? WHERE id=?",
+            "delivery_id=?, readable=?, parts=?, issue_line=?, issue_column=?, validated=? WHERE id=?",
             (
                 signature,
                 detail,
@@ -377,6 +384,7 @@ class Store:
                 d.parts,
                 d.issue_line,
                 d.issue_column,
+                None if d.validated is None else int(d.validated),
                 id_,
             ),
         )
@@ -385,11 +393,12 @@ class Store:
         """``settle`` for a group of verdicts, in one statement run."""
         self.conn.executemany(
             "UPDATE captures SET signature=?, signature_detail=?, form=?, event_type=?, errors=?, warnings=?, "
-            "delivery_id=?, readable=?, parts=?, issue_line=?, issue_column=? WHERE id=?",
+            "delivery_id=?, readable=?, parts=?, issue_line=?, issue_column=?, validated=? WHERE id=?",
             [
                 (
                     signature, detail, d.form, d.event_type, d.errors, d.warnings, d.delivery_id,
-                    None if d.readable is None else int(d.readable), d.parts, d.issue_line, d.issue_column, id_,
+                    None if d.readable is None else int(d.readable), d.parts, d.issue_line, d.issue_column,
+                    None if d.validated is None else int(d.validated), id_,
                 )  # fmt: skip
                 for id_, signature, detail, d in verdicts
             ],
@@ -506,7 +515,7 @@ def _headers(text: str) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in value] if isinstance(value, list) else []
 
 
-def _derived(form: Any, event_type: Any, errors: Any, warnings: Any, delivery_id: Any, size: Any, readable: Any, parts: Any, issue_line: Any, issue_column: Any) -> Derived:  # fmt: skip
+def _derived(form: Any, event_type: Any, errors: Any, warnings: Any, delivery_id: Any, size: Any, readable: Any, parts: Any, issue_line: Any, issue_column: Any, validated: Any = None) -> Derived:  # fmt: skip
     return Derived(
         form=form,
         event_type=event_type,
@@ -518,6 +527,7 @@ def _derived(form: Any, event_type: Any, errors: Any, warnings: Any, delivery_id
         parts=parts or 1,
         issue_line=issue_line,
         issue_column=issue_column,
+        validated=None if validated is None else bool(validated),
     )
 
 
@@ -526,7 +536,7 @@ def _from_row(row: tuple[Any, ...]) -> Stored:
         id_, received_at, method, path, query, headers, body, remote, size, http_status, signature,
         signature_detail, form, event_type, errors, warnings, delivery_id, forward_url, forward_status,
         forward_latency_ms, forward_body, forward_error, note, readable, parts, issue_line, issue_column,
-        answer_rule,
+        answer_rule, validated,
     ) = row  # fmt: skip
     capture = Capture(
         received_at=received_at,
@@ -549,14 +559,14 @@ def _from_row(row: tuple[Any, ...]) -> Stored:
         size=size,
         answer_rule=answer_rule,
     )
-    return Stored(capture, _derived(form, event_type, errors, warnings, delivery_id, size, readable, parts, issue_line, issue_column))
+    return Stored(capture, _derived(form, event_type, errors, warnings, delivery_id, size, readable, parts, issue_line, issue_column, validated))
 
 
 def _light_row(row: tuple[Any, ...], loader: Callable[[int], Heavy]) -> Stored:
     (
         id_, received_at, method, path, query, remote, size, http_status, signature, signature_detail, form,
         event_type, errors, warnings, delivery_id, forward_url, forward_status, forward_latency_ms, forward_error,
-        note, readable, parts, issue_line, issue_column, answer_rule,
+        note, readable, parts, issue_line, issue_column, answer_rule, validated,
     ) = row  # fmt: skip
     capture = Capture.light(
         loader,
@@ -577,7 +587,7 @@ def _light_row(row: tuple[Any, ...], loader: Callable[[int], Heavy]) -> Stored:
         size=size,
         answer_rule=answer_rule,
     )
-    return Stored(capture, _derived(form, event_type, errors, warnings, delivery_id, size, readable, parts, issue_line, issue_column))
+    return Stored(capture, _derived(form, event_type, errors, warnings, delivery_id, size, readable, parts, issue_line, issue_column, validated))
 
 
 class Reader:

@@ -35,6 +35,22 @@ def _text(body: bytes) -> tuple[str, bool]:
         return body.decode("utf-8", "replace"), False
 
 
+def _verdict(row: Stored) -> dict[str, Any]:
+    """What the listener made of a capture, the same in every export format."""
+    c, d = row.capture, row.derived
+    return {
+        "answer_rule": c.answer_rule,
+        "note": c.note,
+        "signature": c.signature,
+        "signature_detail": c.signature_detail,
+        "form": d.form,
+        "event_type": d.event_type,
+        "errors": d.errors,
+        "warnings": d.warnings,
+        "delivery_id": d.delivery_id,
+    }
+
+
 def to_json(row: Stored) -> dict[str, Any]:
     """One captured request as the ``--format ndjson`` object."""
     c, d = row.capture, row.derived
@@ -50,15 +66,7 @@ def to_json(row: Stored) -> dict[str, Any]:
         "body": text,
         "size": d.size if d.size is not None else c.size,
         "http_status": c.http_status,
-        "answer_rule": c.answer_rule,
-        "note": c.note,
-        "signature": c.signature,
-        "signature_detail": c.signature_detail,
-        "form": d.form,
-        "event_type": d.event_type,
-        "errors": d.errors,
-        "warnings": d.warnings,
-        "delivery_id": d.delivery_id,
+        **_verdict(row),
     }
     if not exact:
         # "body" is then lossy; this is the exact bytes.
@@ -130,18 +138,7 @@ def har_entry(row: Stored) -> dict[str, Any]:
         "cache": {},
         "timings": {"send": 0, "wait": 0, "receive": 0},
         "comment": f"capture #{c.id}",
-        "_capture": {
-            "id": c.id,
-            "signature": c.signature,
-            "signature_detail": c.signature_detail,
-            "form": d.form,
-            "event_type": d.event_type,
-            "errors": d.errors,
-            "warnings": d.warnings,
-            "delivery_id": d.delivery_id,
-            "note": c.note,
-            "answer_rule": c.answer_rule,
-        },
+        "_capture": {"id": c.id, **_verdict(row)},
     }
 
 

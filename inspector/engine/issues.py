@@ -49,6 +49,10 @@ AMBIGUOUS = "schema.ambiguous"  # warning: bare data that fits several event typ
 HTTP_REJECTED = "http.rejected"  # error (input unreadable): a request the listener did not accept as a delivery
 HTTP_PENDING = "http.pending"  # info: a request stored and answered whose verdict is not in yet
 HTTP_ENCODING = "http.encoding"  # error (input unreadable): a body whose Content-Encoding cannot be undone
+SIGNATURE_INVALID = "signature.invalid"  # error (delivery): the x-voucherify-signature does not match the secret
+SIGNATURE_MISSING = "signature.missing"  # error (delivery): a secret is set and the request carries no signature
+FORWARD_FAILED = "forward.failed"  # error (delivery): the relay to your app failed or your app answered other than 2xx
+FORWARD_SKIPPED = "forward.skipped"  # error (delivery): the request was not relayed to your app (over the budget, stopping)
 VARIANT = "schema.variant"  # info: which oneOf branch was used when the discriminator did not settle it
 
 

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from inspector.engine.textsafe import visible
 from inspector.listen.capture import Capture, header_bytes
+from inspector.listen.history import delivery_issues
 from inspector.listen.store import Stored
 
 # Not replayed: they describe the connection the request came on; curl sets its own.
@@ -48,6 +49,8 @@ def _verdict(row: Stored) -> dict[str, Any]:
         "errors": d.errors,
         "warnings": d.warnings,
         "delivery_id": d.delivery_id,
+        # A bad signature or a failed forward, as the TUI lists them (the same function).
+        "delivery_issues": [i.to_json() for i in delivery_issues(c)],
     }
 
 

@@ -3,7 +3,7 @@ one rule that marks retries."""
 
 from __future__ import annotations
 
-from typing import Callable, Generic, Hashable, Iterable, Optional, TypeVar
+from typing import Callable, Final, Generic, Hashable, Iterable, Optional, TypeVar
 
 from inspector.engine import issues as codes
 from inspector.engine.analysis import Analysis
@@ -56,6 +56,42 @@ def rejection(c: Capture, derived: Optional[Derived] = None) -> str:
         500: "could not be stored (answered 500)",
     }
     return reasons.get(c.http_status or 0, f"answered {c.http_status}")
+
+
+DELIVERY_CODES: Final[frozenset[str]] = frozenset(
+    {codes.SIGNATURE_INVALID, codes.SIGNATURE_MISSING, codes.FORWARD_FAILED, codes.FORWARD_SKIPPED}
+)
+"""The codes ``delivery_issues`` makes (a rejected request's ``http.rejected`` is its analysis)."""
+
+_NOT_SENT = ("skipped", "not sent")
+"""How the forwarder's reasons start when the request never left (``forward.Forwarder``)."""
+
+
+def delivery_issues(capture: Capture) -> list[Issue]:
+    """What went wrong with the delivery itself, as issues of the whole payload (pointer ""):
+    a bad or missing signature (only with a secret set: the verdict says ``missing`` then) and a
+    failed or skipped forward to the user's app. The one place these are made: live rows, stored
+    rows and ``history`` exports all call it. Reads only the capture's light fields (no body),
+    so a list of 20,000 rows can ask it for every row.
+
+    A request not taken as a delivery gets none: its analysis is the rejection (``rejected``),
+    and a replay is a request this tool sent, judged by its own answer."""
+    if not capture.accepted:
+        return []
+    out: list[Issue] = []
+    detail = capture.signature_detail
+    if capture.signature == "invalid":
+        out.append(Issue("", "error", codes.SIGNATURE_INVALID, f"signature does not match the secret: {detail}" if detail else "signature does not match the secret"))
+    elif capture.signature == "missing":
+        out.append(Issue("", "error", codes.SIGNATURE_MISSING, f"a secret is set but the request is not signed ({detail})" if detail else "a secret is set but the request is not signed"))
+    error = capture.forward_error
+    target = capture.forward_url or "your app"
+    if error:
+        code = codes.FORWARD_SKIPPED if error.startswith(_NOT_SENT) else codes.FORWARD_FAILED
+        out.append(Issue("", "error", code, f"forward to {target}: {error}"))
+    elif capture.forward_status is not None and not 200 <= capture.forward_status < 300:
+        out.append(Issue("", "error", codes.FORWARD_FAILED, f"your app at {target} answered {capture.forward_status}"))
+    return out
 
 
 def source_of(capture: Capture) -> str:

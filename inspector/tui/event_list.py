@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import ClassVar, Optional, Sequence
+from typing import ClassVar, Final, Optional, Sequence
 
 from rich.segment import Segment
 from rich.text import Text
@@ -16,16 +16,28 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from inspector.engine import issues as codes
 from inspector.engine.textsafe import visible
 from inspector.listen.capture import Entry
+from inspector.listen.history import delivery_issues
 from inspector.tui.messages import EntryHighlighted, EntryOpened
 from inspector.tui.nodes import ERROR_ICON, NOT_VALIDATED_ICON, WARNING_ICON
+
+
+ROW_MARKS: Final[dict[str, str]] = {
+    codes.SIGNATURE_INVALID: "sig",
+    codes.SIGNATURE_MISSING: "sig",
+    codes.FORWARD_FAILED: "fwd",
+    codes.FORWARD_SKIPPED: "fwd",
+}
+"""The mark a row carries for each delivery issue: short, since the row keeps the counts."""
 
 
 def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
     """One row: where (line or time), event type, error and warning counts, retry mark
     (``retry``: a file entry found to repeat an earlier envelope id), and ✔ only for a payload
-    validated clean (``?``: not validated). Drawn from the entry's summary, so listing stored
+    validated clean and delivered without issue (``?``: not validated; ``✖sig``/``✖fwd``: a
+    signature or forward problem). Drawn from the entry's summary, so listing stored
     captures reads no payload."""
     s = entry.summary
     row = Text(no_wrap=True, overflow="ellipsis")
@@ -58,11 +70,14 @@ def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
     if capture is not None and capture.answer_rule and capture.http_status != 200:
         failed = capture.answer_rule.startswith("--proxy:")
         counts.append(f" →{capture.answer_text}" + (" no app" if failed else ""), style="bold magenta")
+    delivery = delivery_issues(capture) if capture is not None else []
+    for issue in delivery:
+        counts.append(f" {ERROR_ICON}{ROW_MARKS.get(issue.code, '?')}", style="bold red")
     if s.errors:
         counts.append(f" {ERROR_ICON}{s.errors}", style="bold red")
     if s.warnings:
         counts.append(f" {WARNING_ICON}{s.warnings}", style="yellow")
-    if s.clean:
+    if s.clean and not delivery:
         counts.append(" ✔", style="green")
     elif s.readable and not s.validated and not s.pending:
         counts.append(f" {NOT_VALIDATED_ICON}", style="bold yellow")

@@ -89,11 +89,13 @@ class IssueIndex:
     what search matches besides the payload."""
 
     @classmethod
-    def build(cls, analysis: Analysis, *, absent: bool = False) -> "IssueIndex":
-        """The index of ``analysis``; ``absent``: with the absent documented fields."""
+    def build(cls, analysis: Analysis, *, absent: bool = False, delivery: Sequence[Issue] = ()) -> "IssueIndex":
+        """The index of ``analysis``; ``absent``: with the absent documented fields;
+        ``delivery``: the issues of the request that carried it (a bad signature, a failed
+        forward), listed first like any error of the whole payload."""
         index = cls()
         # The form is already on the summary line; repeating it in the issue list is noise.
-        shown = [i for i in analysis.issues if i.code != "form"]
+        shown = [*delivery, *(i for i in analysis.issues if i.code != "form")]
         index.issues = sorted(shown, key=lambda i: SEVERITY_RANK.get(i.severity, 3))
         index.issues = _payload_order(index.issues, analysis.payload)
         for issue in index.issues:

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Final, Optional, Sequence
 
 from rich.text import Text
 from textual.widgets import Static
 
+from inspector.engine import issues as codes
 from inspector.engine.analysis import FORM_LABELS, Analysis
+from inspector.engine.issues import Issue
 from inspector.engine.textsafe import visible
 from inspector.tui.nodes import ERROR_ICON, NOT_VALIDATED_ICON, WARNING_ICON
 
 
-def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
+DELIVERY_LABELS: Final[dict[str, str]] = {
+    codes.SIGNATURE_INVALID: "signature invalid",
+    codes.SIGNATURE_MISSING: "signature missing",
+    codes.FORWARD_FAILED: "forward failed",
+    codes.FORWARD_SKIPPED: "forward skipped",
+}
+
+
+def summary_text(analysis: Optional[Analysis], search: str = "", delivery: Sequence[Issue] = ()) -> Text:
+    """``delivery``: the issues of the request that carried the payload; counted with its errors
+    and named first, since a delivery that failed matters more than what it carried."""
     if analysis is None:
         return Text("no payload", style="dim")
     out = Text(no_wrap=True, overflow="ellipsis")
@@ -22,6 +34,9 @@ def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
         where += f":{analysis.line}"
     if search:
         out.append(search, style="reverse")
+        out.append("  ")
+    for issue in delivery:
+        out.append(f"{ERROR_ICON} {DELIVERY_LABELS.get(issue.code, issue.code)}", style="bold red")
         out.append("  ")
     out.append(where, style="bold")
     out.append("  ")
@@ -34,8 +49,9 @@ def summary_text(analysis: Optional[Analysis], search: str = "") -> Text:
         if not analysis.validated:
             out.append(" · ")
             out.append(f"{NOT_VALIDATED_ICON} not validated", style="bold yellow")
+    errors = analysis.errors + sum(1 for i in delivery if i.severity == "error")
     out.append(" · ")
-    out.append(f"{ERROR_ICON} {analysis.errors} error{'s' if analysis.errors != 1 else ''}", style="bold red" if analysis.errors else "dim")
+    out.append(f"{ERROR_ICON} {errors} error{'s' if errors != 1 else ''}", style="bold red" if errors else "dim")
     out.append(" · ")
     out.append(
         f"{WARNING_ICON} {analysis.warnings} warning{'s' if analysis.warnings != 1 else ''}",
@@ -55,5 +71,5 @@ class SummaryLine(Static):
     }
     """
 
-    def show(self, analysis: Optional[Analysis], search: str = "") -> None:
-        self.update(summary_text(analysis, search))
+    def show(self, analysis: Optional[Analysis], search: str = "", delivery: Sequence[Issue] = ()) -> None:
+        self.update(summary_text(analysis, search, delivery))

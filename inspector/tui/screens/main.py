@@ -24,6 +24,7 @@ from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
 from inspector.listen.capture import Capture, Entry
 from inspector.listen.export import to_curl
+from inspector.listen.history import delivery_issues
 from inspector.listen.signature import secret_from
 from inspector.tui import clipboard, commands
 from inspector.tui.details import DetailsPane, capture_details, node_details, public_details, retry_details
@@ -126,6 +127,8 @@ class MainScreen(Screen[None]):
         self.typing = Typing(set_timer=self.set_timer, run=self._run_search)
         self.hand_offs = HandOffs(self.call_after_refresh)
         self._first_paint_pending = True
+        self.delivery: list[Issue] = []
+        """The delivery issues of the entry shown (``listen.history.delivery_issues``)."""
         self._showing_pending = False
         """The entry shown is a live one whose verdict had not come in: show it again when it does."""
         self.set_reactive(MainScreen.loading_files, bool(self.paths))
@@ -226,7 +229,7 @@ class MainScreen(Screen[None]):
             if self._showing_pending:
                 self.watch_current(current)
             else:
-                self._show_details(self.payload_tree.cursor_data)
+                self._delivery_changed(current)
         self.post_message(ListChanged())
 
     def add_entries(self, entries: Sequence[Entry], *, top: bool) -> None:
@@ -260,7 +263,9 @@ class MainScreen(Screen[None]):
         if self.live is not None:
             captured = [e for e in self.event_list.entries if e.capture is not None]
             # Summaries only: a list of captures holds no payloads (and pending rows have no verdict yet).
-            with_errors = sum(1 for e in captured if e.summary.errors or not (e.summary.readable or e.summary.pending))
+            with_errors = sum(
+                1 for e in captured if e.summary.errors or not (e.summary.readable or e.summary.pending) or _delivery(e)
+            )
             not_stored = sum(1 for e in captured if e.capture is not None and e.capture.http_status == 500 and e.capture.id is None)
             self.query_one(StatusBar).counts = (len(captured), with_errors, not_stored)
 
@@ -356,12 +361,12 @@ class MainScreen(Screen[None]):
         if entry is None:
             return
         self._showing_pending = entry.summary.pending
-        self.index = IssueIndex.build(entry.analysis, absent=self.show_absent)
+        self.delivery = _delivery(entry)
+        self.index = IssueIndex.build(entry.analysis, absent=self.show_absent, delivery=self.delivery)
         self.typing.slow = False
         tree = self.payload_tree
         tree.show(entry.analysis, self.index)
-        self.issues_pane.show(self.index.issues)
-        self.issues_pane.border_title = f"issues {len(self.index.issues)}"
+        self._show_issues()
         if self.search_state.active:
             self._run_search(self.search_state.query)
         self._refresh_summary()
@@ -369,6 +374,25 @@ class MainScreen(Screen[None]):
         if self._first_paint_pending:
             self._first_paint_pending = False
             self.call_after_refresh(self._first_painted)
+
+    def _show_issues(self) -> None:
+        self.issues_pane.show(self.index.issues)
+        self.issues_pane.border_title = f"issues {len(self.index.issues)}"
+
+    def _delivery_changed(self, entry: Entry) -> None:
+        """A forward result (or a later verdict) came for the entry shown: its delivery issues
+        join the issues pane, the summary and ``n``, with the tree kept where it was."""
+        delivery = _delivery(entry)
+        if [i.to_json() for i in delivery] == [i.to_json() for i in self.delivery]:
+            self._show_details(self.payload_tree.cursor_data)
+            return
+        self.delivery = delivery
+        self.index = IssueIndex.build(entry.analysis, absent=self.show_absent, delivery=delivery)
+        self.payload_tree.index = self.index
+        self.payload_tree.rebuild()
+        self._show_issues()
+        self._refresh_summary()
+        self._show_details(self.payload_tree.cursor_data)
 
     def _first_painted(self) -> None:
         self.hand_offs.release_held()
@@ -379,7 +403,7 @@ class MainScreen(Screen[None]):
 
     def _refresh_summary(self) -> None:
         note = self.search_state.note()
-        self.query_one(SummaryLine).show(self.current.analysis if self.current else None, note)
+        self.query_one(SummaryLine).show(self.current.analysis if self.current else None, note, self.delivery)
         # Only digits and fixed words: border titles are markup.
         self.payload_tree.border_subtitle = " · ".join(p for p in (note.strip(), "absent fields shown" * self.show_absent) if p)
 
@@ -503,7 +527,7 @@ class MainScreen(Screen[None]):
         if entry is not None:
             if show and entry.analysis.schema is None:
                 self.notify("No schema is known for this payload: no documented fields to compare", timeout=3)
-            self.index = IssueIndex.build(entry.analysis, absent=show)
+            self.index = IssueIndex.build(entry.analysis, absent=show, delivery=self.delivery)
             self.payload_tree.index = self.index
             self.payload_tree.rebuild()
             if self.search_state.active:
@@ -604,3 +628,7 @@ class MainScreen(Screen[None]):
         """This screen's palette entries (``commands.CommandSource``)."""
         extra = commands.LIVE if self.live is not None else ()
         yield from commands.system_commands(self, (*commands.INSPECTOR, *extra))
+
+
+def _delivery(entry: Entry) -> list[Issue]:
+    return delivery_issues(entry.capture) if entry.capture is not None else []

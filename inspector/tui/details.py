@@ -225,10 +225,34 @@ def capture_details(capture: Capture, retry_of: Optional[int]) -> Text:
         if capture.forward_error:
             out.append("  " + visible(capture.forward_error), style="red")
         out.append("\n")
+        body = capture.forward_body if capture.forward_status is not None else None
+        if body is not None:
+            out.append_text(_answer_body(body))
     out.append("Headers\n", style="dim")
     for name, value in capture.headers:
         out.append("  " + visible(name), style="bold")
         out.append(": " + visible(value if len(value) <= 300 else value[:299] + "…") + "\n")
+    return out
+
+
+ANSWER_PREVIEW = 1000
+"""Characters of the app's answer shown (it is stored up to the forwarder's limit)."""
+
+
+def _answer_body(body: bytes) -> Text:
+    """Your app's answer, as text with control characters escaped (it is untrusted like any
+    other response)."""
+    out = Text()
+    out.append("Response  ", style="dim")
+    if not body:
+        out.append("(empty body)\n", style="dim")
+        return out
+    text = body.decode("utf-8", "replace")
+    shown = text if len(text) <= ANSWER_PREVIEW else text[: ANSWER_PREVIEW - 1] + "…"
+    out.append(visible(shown))
+    if len(text) > ANSWER_PREVIEW:
+        out.append(f"  ({len(body):,} bytes)", style="dim")
+    out.append("\n")
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from rich.text import Text
@@ -10,6 +11,17 @@ from textual.widgets import Static
 
 from inspector.engine.textsafe import visible
 from inspector.listen.tunnel import PublicEndpoint
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForwardHealth:
+    """Where captures are relayed (``--forward-to``) and how the last relay went."""
+
+    url: str
+    last_status: Optional[int] = None
+    """What the app answered last (None: nothing relayed yet, or the last relay got no answer)."""
+    failing: bool = False
+    """The last relay failed: no answer, skipped, or an answer other than 2xx."""
 
 
 def status_text(
@@ -23,6 +35,7 @@ def status_text(
     path: str = "/",
     answer: str = "",
     not_stored: int = 0,
+    forward: Optional[ForwardHealth] = None,
 ) -> Text:
     """``public``: the tunnel's URL (or how it is doing) after the local one; ``answer``: the
     chosen answer, when it is not the listener's own."""
@@ -45,6 +58,14 @@ def status_text(
             out.append(f"starting {public.name}…", style="dim")
         else:
             out.append(f"{public.name} {'failed' if public.state == 'failed' else 'down'}", style="bold red")
+    if forward is not None:
+        out.append("  → ")
+        out.append(visible(forward.url), style="bold")
+        if forward.failing:
+            answer = f" {forward.last_status}" if forward.last_status is not None else ""
+            out.append(f" FAILING{answer}", style="bold red")
+        elif forward.last_status is not None:
+            out.append(f" {forward.last_status}", style="green")
     out.append(f"   {requests} request{'s' if requests != 1 else ''}")
     if with_errors:
         out.append(f" ({with_errors} with errors)", style="red")
@@ -82,6 +103,7 @@ class StatusBar(Static):
     counts: var[tuple[int, int, int]] = var((0, 0, 0))
     """(requests, with errors, not stored)."""
     answer: var[str] = var("")
+    forward: var[Optional[ForwardHealth]] = var(None)
 
     def __init__(
         self,
@@ -101,7 +123,7 @@ class StatusBar(Static):
         self.update(
             status_text(
                 self.url, requests, with_errors, self.secret_set, self.error,
-                public=self.public, path=self.path, answer=self.answer, not_stored=not_stored,
+                public=self.public, path=self.path, answer=self.answer, not_stored=not_stored, forward=self.forward,
             )  # fmt: skip
         )
 
@@ -118,4 +140,7 @@ class StatusBar(Static):
         self._show()
 
     def watch_counts(self) -> None:
+        self._show()
+
+    def watch_forward(self) -> None:
         self._show()

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState
 
+from inspector.engine import issues as codes
 from inspector.engine.analyze import Engine
 from inspector.engine.issues import Issue
 from inspector.listen.capture import Capture, Entry
@@ -50,7 +51,7 @@ from inspector.tui.payload_tree import PayloadTree
 from inspector.tui.replay import ReplayRequest, ReplayScreen, announce, replay_entries
 from inspector.tui.search import NO_SEARCH, SLOW_SEARCH_SECONDS, SearchState, Typing, find
 from inspector.tui.search_bar import SearchBar
-from inspector.tui.status_bar import StatusBar
+from inspector.tui.status_bar import ForwardHealth, StatusBar
 from inspector.tui.summary import SummaryLine
 from inspector.tui.trigger import Trigger
 from inspector.tui.welcome import Welcome
@@ -184,6 +185,8 @@ class MainScreen(Screen[None]):
             self.add_class("-multi")  # the event list is where requests will appear
             self.payload_tree.placeholder = "starting the listener…"
             self._show_answer()
+            if self.live.forward_url:
+                self.query_one(StatusBar).forward = ForwardHealth(url=self.live.forward_url)
             self._start_listener()
         if self.initial_entries:
             self.add_entries(self.initial_entries, top=False)
@@ -224,6 +227,7 @@ class MainScreen(Screen[None]):
     @on(EntriesUpdated)
     def _entries_updated(self, message: EntriesUpdated) -> None:
         self.event_list.entries_changed()
+        self._forward_results(message.entries)
         current = self.current
         if current is not None and any(e is current for e in message.entries):
             if self._showing_pending:
@@ -231,6 +235,32 @@ class MainScreen(Screen[None]):
             else:
                 self._delivery_changed(current)
         self.post_message(ListChanged())
+
+    def _forward_results(self, entries: Sequence[Entry]) -> None:
+        """The status bar follows the last relay to the user's app; the first failure after a
+        success (or the start) is a toast, the ones after it in a flood are not."""
+        bar = self.query_one(StatusBar)
+        health = bar.forward
+        latest = max(
+            (e.capture for e in entries if e.capture is not None and e.capture.accepted and e.capture.forward_url is not None),
+            key=lambda c: c.id or 0,
+            default=None,
+        )
+        if health is None or latest is None:
+            return
+        if latest.forward_status is None and not latest.forward_error:
+            return  # the verdict of a request whose relay is still under way
+        problems = [i for i in delivery_issues(latest) if i.code in (codes.FORWARD_FAILED, codes.FORWARD_SKIPPED)]
+        bar.forward = ForwardHealth(url=health.url, last_status=latest.forward_status, failing=bool(problems))
+        if problems and not health.failing:
+            problem = problems[0]
+            self.notify(
+                f"{problem.message}\nFurther failures show in the status bar and as ✖fwd on their rows",
+                title="Forward failed",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
 
     def add_entries(self, entries: Sequence[Entry], *, top: bool) -> None:
         """Add entries to the event list: on top (live, newest first) or at the bottom (files)."""

@@ -6,14 +6,17 @@ import argparse
 import functools
 import signal
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from inspector.cli import options
 
 if TYPE_CHECKING:
     from inspector.engine.analyze import Engine
+    from inspector.listen.capture import Entry
     from inspector.listen.respond import Responder
     from inspector.listen.server import Listener
+    from inspector.listen.store import Reader
     from inspector.listen.tunnel import PublicEndpoint
 
 
@@ -211,8 +214,9 @@ def _run_tui(engine: Engine, listener: Listener) -> int:
     except ImportError as exc:
         print(f"voucherify-inspect: the TUI is not available ({exc}); use --no-tui", file=sys.stderr)
         return 2
+    earlier, reader = _earlier_captures(engine, listener.db)
     # The trigger key signs with the secret the listener checks against.
-    app = create_app(engine=engine, listener=listener, secret=listener.secret)
+    app = create_app(engine=engine, listener=listener, secret=listener.secret, entries=earlier)
     import asyncio  # here, not at the top: every command's parser is built at start
 
     async def run_app() -> None:
@@ -227,6 +231,29 @@ def _run_tui(engine: Engine, listener: Listener) -> int:
                 pass
         await app.run_async()
 
-    asyncio.run(run_app())
+    try:
+        asyncio.run(run_app())
+    finally:
+        if reader is not None:
+            reader.close()
     result: Optional[object] = app.return_value
     return int(result) if isinstance(result, int) else 0
+
+
+def _earlier_captures(engine: Engine, db: str) -> tuple[list[Entry], Optional[Reader]]:
+    """What earlier runs stored in ``db``, newest first, as ``history`` lists them (light rows:
+    a body is read when its row is opened, through the reader returned, kept open while the app
+    runs). A database that cannot be read gives no rows: the listener says why when it starts."""
+    from inspector.listen.history import rebuild_entries
+    from inspector.listen.store import Reader, StoreError
+
+    if not Path(db).exists():
+        return [], None
+    reader = Reader(db)
+    try:
+        entries = rebuild_entries(engine, reader.rows())
+    except StoreError:
+        reader.close()
+        return [], None
+    entries.reverse()
+    return entries, reader

@@ -8,6 +8,7 @@ import os
 from typing import ClassVar, Final, Optional, Sequence
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
@@ -126,6 +127,11 @@ class EventList(ScrollView, can_focus=True):
         """Entry key to where the first delivery of its envelope id is (``L3``, a file name),
         for file entries; captures carry theirs in ``Entry.retry_of``."""
         self._row_cache: dict[tuple[int, int, bool], Strip] = {}
+        self.follow = True
+        """Live entries put the cursor on the newest one; the user moving it off the top stops
+        that, going back to the top (or the follow key) starts it again."""
+        self.earlier: set[str] = set()
+        """Keys of entries a previous listener run stored (drawn dimmed)."""
 
     # ------------------------------------------------------------------ data
 
@@ -137,12 +143,21 @@ class EventList(ScrollView, can_focus=True):
         if first and self.entries:
             self._announce()
 
-    def prepend(self, entries: Sequence[Entry]) -> None:
-        """Add entries at the top, newest first; the cursor stays on the entry it was on."""
+    def prepend(self, entries: Sequence[Entry], *, follow: bool = True) -> None:
+        """Add entries at the top, newest first: the cursor goes to the newest while the list
+        follows (``follow`` False: a replay the user sent, which must not take the cursor off
+        the request being read), else it stays on the entry it was on."""
         if not entries:
             return
         first = not self.entries
         self.entries[0:0] = list(reversed(entries))
+        if not first and self.follow and follow:
+            self._row_cache.clear()
+            self._resized()
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self._announce()  # cursor 0 before and after: the entry under it is new
+            return
         if not first:
             # Shift without watch_cursor: the highlighted entry has not changed.
             self.set_reactive(EventList.cursor, self.cursor + len(entries))
@@ -199,17 +214,22 @@ class EventList(ScrollView, can_focus=True):
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
 
+    def _moved_to(self, index: int) -> None:
+        """The user moved the cursor: off the top, live entries no longer take it."""
+        self.cursor = index
+        self.follow = self.cursor == 0
+
     def action_cursor(self, delta: int) -> None:
-        self.cursor += delta
+        self._moved_to(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+        self._moved_to(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
 
     def action_first(self) -> None:
-        self.cursor = 0
+        self._moved_to(0)
 
     def action_last(self) -> None:
-        self.cursor = len(self.entries) - 1
+        self._moved_to(len(self.entries) - 1)
 
     def action_open(self) -> None:
         entry = self.current
@@ -219,7 +239,7 @@ class EventList(ScrollView, can_focus=True):
     def on_click(self, event: Click) -> None:
         index = self.scroll_offset.y + event.y
         if 0 <= index < len(self.entries):
-            self.cursor = index
+            self._moved_to(index)
 
     # ------------------------------------------------------------------ rendering
 
@@ -236,6 +256,8 @@ class EventList(ScrollView, can_focus=True):
         entry = self.entries[index]
         text = entry_row(entry, width, entry.key in self.retries)
         base = self.rich_style
+        if entry.key in self.earlier:
+            base = base + Style(dim=True)
         if selected:
             base = base + self.get_component_rich_style("event-list--cursor")
         segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]

@@ -88,6 +88,7 @@ class MainScreen(Screen[None]):
         Binding("r", "replay", "Replay", show=False),
         Binding("s", "cycle_answer", "Answer status", show=False),
         Binding("u", "copy_url", "Copy URL", show=False),
+        Binding("w", "toggle_follow", "Follow newest"),
         Binding("a", "toggle_absent", "Absent fields"),
         Binding("t", "trigger", "Trigger"),
         Binding("f1,question_mark", "app.toggle_keys", "Keys"),
@@ -189,6 +190,9 @@ class MainScreen(Screen[None]):
                 self.query_one(StatusBar).forward = ForwardHealth(url=self.live.forward_url)
             self._start_listener()
         if self.initial_entries:
+            if self.live is not None:
+                # With a listener, the entries given are what earlier runs stored in its database.
+                self.event_list.earlier = {e.key for e in self.initial_entries}
             self.add_entries(self.initial_entries, top=False)
         if self.paths:
             loader = FileLoader(engine=self.engine, paths=self.paths, event_type=self.event_type, stdin=self.stdin, post=self.post_message)
@@ -262,13 +266,14 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
 
-    def add_entries(self, entries: Sequence[Entry], *, top: bool) -> None:
-        """Add entries to the event list: on top (live, newest first) or at the bottom (files)."""
+    def add_entries(self, entries: Sequence[Entry], *, top: bool, follow: bool = True) -> None:
+        """Add entries to the event list: on top (live, newest first) or at the bottom (files);
+        ``follow`` False keeps the cursor where it is (a replay)."""
         events = self.event_list
         before = len(events.entries)
         if entries:
             if top:
-                events.prepend(entries)
+                events.prepend(entries, follow=follow)
             else:
                 events.append(entries)
         count = len(events.entries)
@@ -303,8 +308,22 @@ class MainScreen(Screen[None]):
         self._update_list_title()
 
     def _update_list_title(self) -> None:
-        n = len(self.event_list.entries)
-        self.event_list.border_title = f"events {n:,}" + (" (loading…)" if self.loading_files else "")
+        events = self.event_list
+        n = len(events.entries)
+        title = f"events {n:,}" + (" (loading…)" if self.loading_files else "")
+        if self.live is not None:
+            title += " · following" if events.follow else " · paused (w)"
+        events.border_title = title
+        if events.earlier:
+            events.border_subtitle = f"{len(events.earlier):,} from earlier runs (dim)"
+
+    def action_toggle_follow(self) -> None:
+        """Follow the newest request, or keep the cursor where it is while requests come in."""
+        events = self.event_list
+        events.follow = not events.follow
+        if events.follow and events.entries:
+            events.cursor = 0
+        self._update_list_title()
 
     # ------------------------------------------------------------------ listener
 
@@ -382,6 +401,8 @@ class MainScreen(Screen[None]):
     @on(EntryHighlighted)
     def _entry_highlighted(self, message: EntryHighlighted) -> None:
         self.current = message.entry
+        if self.live is not None:
+            self._update_list_title()  # the cursor may have left the top (or come back)
 
     @on(EntryOpened)
     def _entry_opened(self) -> None:
@@ -613,7 +634,7 @@ class MainScreen(Screen[None]):
         """Send the replay; a failure to send is a toast from ``_worker_failed``."""
         assert self.live is not None
         result = await self.live.replay(capture, url=request.url, body=request.body)
-        self.add_entries(replay_entries(self.engine, capture, result), top=True)
+        self.add_entries(replay_entries(self.engine, capture, result), top=True, follow=False)
         announce(self.app, result, request)
 
     # ------------------------------------------------------------------ trigger
@@ -646,7 +667,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ keys and palette
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("replay", "cycle_answer", "copy_url"):
+        if action in ("replay", "cycle_answer", "copy_url", "toggle_follow"):
             return self.live is not None
         if action == "clear_search":
             return self.search_state.active

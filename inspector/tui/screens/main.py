@@ -273,7 +273,9 @@ class MainScreen(Screen[None]):
         before = len(events.entries)
         if entries:
             if top:
-                events.prepend(entries, follow=follow)
+                # Reading a payload (focus in the tree or a pane) is moving off the newest too.
+                reading = self.focused is not None and self.focused is not events
+                events.prepend(entries, follow=follow and not reading)
             else:
                 events.append(entries)
         count = len(events.entries)

@@ -376,6 +376,12 @@ class Entry:
         return self._analysis is not None
 
     @property
+    def summarised(self) -> bool:
+        """Whether ``summary`` can be read without analysing the payload now (a filter on a
+        10,000-line file asks before reading it on the UI thread)."""
+        return self._summary is not None or self._analysis is not None
+
+    @property
     def summary(self) -> Summary:
         """What the row shows: the summary given (stored, or ``PENDING`` until the verdict), or
         the one made from the analysis (which is made now when there is none yet)."""

@@ -51,6 +51,11 @@ INSPECTOR: Final[tuple[PaletteCommand, ...]] = (
     PaletteCommand(title="Copy payload", help="Copy the whole payload as pretty JSON (Y)", action="copy_payload"),
     PaletteCommand(title="Copy issue report", help="Copy the validation report of this payload (R)", action="copy_report"),
     PaletteCommand(title="Copy as curl", help="Copy the captured request as a curl command that replays it (c)", action="copy_curl"),
+    PaletteCommand(
+        title="Filter events",
+        help="Show only events of a type, with errors (errors), a signature problem (sig), retries (retry) or a status (4xx) (F)",
+        action="filter",
+    ),
     PaletteCommand(title="Focus event list", help="Move to the list of events", action="app.focus('events')"),
     PaletteCommand(title="Focus tree", help="Move to the payload tree", action="app.focus('tree')"),
     PaletteCommand(title="Focus issues", help="Move to the issues pane", action="app.focus('issues')"),

@@ -21,6 +21,7 @@ from inspector.engine import issues as codes
 from inspector.engine.textsafe import visible
 from inspector.listen.capture import Entry
 from inspector.listen.history import delivery_issues
+from inspector.tui.event_filter import NO_FILTER, EntryFilter
 from inspector.tui.messages import EntryHighlighted, EntryOpened
 from inspector.tui.nodes import ERROR_ICON, NOT_VALIDATED_ICON, WARNING_ICON
 
@@ -122,7 +123,14 @@ class EventList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: Optional[str] = None) -> None:
         super().__init__(id=id)
-        self.entries: list[Entry] = []
+        self.all: list[Entry] = []
+        """Every entry listed, in list order."""
+        self.entries: list[Entry] = self.all
+        """The entries shown: those ``filter`` lets through (the very list ``all`` while no filter)."""
+        self.filter: EntryFilter = NO_FILTER
+        self.checked = 0
+        """How many entries of ``all``, from the top, the filter has been applied to: the rest of
+        a file list waits for the screen's filter worker (see ``check_now``)."""
         self.retries: dict[str, str] = {}
         """Entry key to where the first delivery of its envelope id is (``L3``, a file name),
         for file entries; captures carry theirs in ``Entry.retry_of``."""
@@ -136,9 +144,12 @@ class EventList(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ data
 
     def append(self, entries: Sequence[Entry]) -> None:
-        """Add entries at the bottom (file order)."""
+        """Add entries at the bottom (file order); with a filter, those it can check without
+        analysing are shown now, the others once ``checked_by_worker`` has them."""
         first = not self.entries
-        self.entries.extend(entries)
+        self.all.extend(entries)
+        if self.filter.active:
+            self.check_now()
         self._resized()
         if first and self.entries:
             self._announce()
@@ -149,6 +160,13 @@ class EventList(ScrollView, can_focus=True):
         the request being read), else it stays on the entry it was on."""
         if not entries:
             return
+        if self.entries is not self.all:
+            # Live rows carry their summaries: the filter checks them here, at no analysis cost.
+            self.all[0:0] = list(reversed(entries))
+            self.checked += len(entries)
+            entries = [e for e in entries if self._matches(e)]
+            if not entries:
+                return
         first = not self.entries
         self.entries[0:0] = list(reversed(entries))
         if not first and self.follow and follow:
@@ -174,13 +192,84 @@ class EventList(ScrollView, can_focus=True):
         """Mark entries (by key) as retries of the first delivery named in the value."""
         if retries:
             self.retries.update(retries)
+            if self.filter.retry:
+                self._show(self.all[: self.checked], [e for e in self.all[: self.checked] if self._matches(e)])
             self._row_cache.clear()
             self.refresh()
 
-    def entries_changed(self) -> None:
-        """Entries already listed changed (a verdict or a forward result came in): redraw."""
+    def entries_changed(self, changed: Sequence[Entry] = ()) -> None:
+        """Entries already listed changed (a verdict or a forward result came in): redraw, and
+        under a filter check the changed ones again (a verdict can make a row match or not)."""
+        if self.entries is not self.all and changed:
+            again = {id(e): self._matches(e) for e in changed}
+            shown = {id(e) for e in self.entries}
+            checked = self.all[: self.checked]
+            view = [e for e in checked if again.get(id(e), id(e) in shown)]
+            if len(view) != len(self.entries) or any(a is not b for a, b in zip(view, self.entries)):
+                self._show(checked, view, newest=self.follow)
         self._row_cache.clear()
         self.refresh()
+
+    # ------------------------------------------------------------------ filter
+
+    def set_filter(self, wanted: EntryFilter) -> bool:
+        """Show only the entries ``wanted`` lets through (every entry for the empty filter).
+        Returns False when some are left to check by the screen's worker (``check_now``)."""
+        self.filter = wanted
+        if not wanted.active:
+            self.checked = len(self.all)
+            self._show(self.all, self.all)
+            return True
+        self.checked = 0
+        self._show([], [])
+        return self.check_now()
+
+    def check_now(self) -> bool:
+        """Apply the filter to the entries not checked yet when it can do so without analysing a
+        payload (rows carry summaries, or the filter reads none); False leaves them to the worker."""
+        if not self.filter.active:
+            return True
+        rest = self.all[self.checked :]
+        if self.filter.needs_summary and not all(e.summarised for e in rest):
+            return False
+        self.checked_by_worker(self.filter, self.checked, len(self.all), [e for e in rest if self._matches(e)])
+        return True
+
+    def checked_by_worker(self, wanted: EntryFilter, start: int, upto: int, matches: Sequence[Entry]) -> bool:
+        """The matches among ``all[start:upto]`` (the worker's slice): shown at the bottom when
+        they continue what is checked under the same filter. False when out of date."""
+        if wanted != self.filter or start != self.checked:
+            return False
+        self.checked = upto
+        if matches:
+            first = not self.entries
+            self.entries.extend(matches)
+            self._resized()
+            if first:
+                self.set_reactive(EventList.cursor, 0)
+                self._announce()
+        return True
+
+    @property
+    def unchecked(self) -> int:
+        """Entries the filter has yet to be applied to (0 without a filter)."""
+        return len(self.all) - self.checked if self.filter.active else 0
+
+    def _matches(self, entry: Entry) -> bool:
+        return self.filter.matches(entry, retry=entry.key in self.retries)
+
+    def _show(self, checked: Sequence[Entry], view: list[Entry], *, newest: bool = False) -> None:
+        """Show ``view`` (a subsequence of ``checked``): the cursor stays on the entry it was on
+        when that is still shown (``newest``: goes to the top, following), else goes to the top."""
+        current = self.current
+        self.entries = view
+        index = 0 if newest else next((i for i, e in enumerate(view) if e is current), 0)
+        self.set_reactive(EventList.cursor, index)
+        self._row_cache.clear()
+        self._resized()
+        self._scroll_cursor_visible()
+        if self.current is not current:
+            self._announce()
 
     def _resized(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.entries))

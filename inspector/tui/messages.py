@@ -17,6 +17,7 @@ from textual.message import Message
 from inspector.engine.issues import Issue
 from inspector.listen.capture import Entry
 from inspector.listen.tunnel import PublicEndpoint
+from inspector.tui.event_filter import EntryFilter
 
 
 @dataclass
@@ -104,6 +105,24 @@ class IssueChosen(Message):
 @dataclass
 class SearchCleared(Message):
     """Escape in the search bar: drop the search."""
+
+
+@dataclass
+class FilterCleared(Message):
+    """Escape in the filter bar: show every entry again."""
+
+
+@dataclass
+class FilterChecked(Message, bubble=False):
+    """The filter worker's matches among ``all[start:upto]`` of the event list, under
+    ``wanted``; ``done`` on its last slice."""
+
+    run: int
+    wanted: EntryFilter
+    start: int
+    upto: int
+    matches: list[Entry]
+    done: bool
 
 
 @dataclass

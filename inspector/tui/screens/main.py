@@ -9,6 +9,7 @@ the modules it calls: ``loader`` (files), ``live`` (the listener), ``search``, `
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar, Final, Iterator, Literal, Optional, Sequence
 
 from textual import on, work
@@ -18,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Tree
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from inspector.engine import issues as codes
 from inspector.engine.analyze import Engine
@@ -29,7 +30,9 @@ from inspector.listen.history import delivery_issues
 from inspector.listen.signature import secret_from
 from inspector.tui import clipboard, commands
 from inspector.tui.details import DetailsPane, capture_details, node_details, public_details, retry_details
+from inspector.tui.event_filter import EntryFilter, has_errors
 from inspector.tui.event_list import EventList
+from inspector.tui.filter_bar import FilterBar
 from inspector.tui.issues_pane import IssuesPane
 from inspector.tui.live import LiveFeed
 from inspector.tui.loader import FileLoader, HandOffs
@@ -38,6 +41,8 @@ from inspector.tui.messages import (
     EntriesUpdated,
     EntryHighlighted,
     EntryOpened,
+    FilterChecked,
+    FilterCleared,
     FirstTreePainted,
     IssueChosen,
     ListChanged,
@@ -58,7 +63,15 @@ from inspector.tui.welcome import Welcome
 
 Towards = Literal["issue", "match"]
 
-FAILED: Final[dict[str, str]] = {"replay": "Replay failed", "load": "Loading failed", "trigger": "Trigger failed"}
+FILTER_SLICE_SECONDS: Final = 0.05
+"""The filter worker hands its matches over this often, then lets the event loop have the GIL."""
+
+FAILED: Final[dict[str, str]] = {
+    "replay": "Replay failed",
+    "load": "Loading failed",
+    "trigger": "Trigger failed",
+    "filter": "Filtering failed",
+}
 """Toast titles for this screen's workers that raised, by worker group (a listener that cannot
 start says so in the status bar instead)."""
 
@@ -70,6 +83,8 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
         Binding("slash", "search", "Search"),
         Binding("escape", "clear_search", "Clear search"),
+        Binding("escape", "clear_filter", "Clear filter"),
+        Binding("F", "filter", "Filter list", show=False),
         # One key, two meanings: check_action lets through the binding that fits the moment, so
         # the footer says "match" while a search is active and "issue" otherwise.
         Binding("n", "next('issue')", "Next issue"),
@@ -132,6 +147,8 @@ class MainScreen(Screen[None]):
         self.delivery: list[Issue] = []
         """The delivery issues of the entry shown (``listen.history.delivery_issues``)."""
         self._showing_pending = False
+        self._filter_run = 0
+        """Counts filter changes: a filter worker's messages name the run they belong to."""
         """The entry shown is a live one whose verdict had not come in: show it again when it does."""
         self.set_reactive(MainScreen.loading_files, bool(self.paths))
         self.set_reactive(MainScreen.finding_retries, bool(self.paths))
@@ -141,6 +158,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Welcome(id="welcome")
         yield SummaryLine(id="summary")
+        yield FilterBar(id="filter")
         with Horizontal(id="main"):
             yield EventList(id="events")
             with Vertical(id="center"):
@@ -221,6 +239,7 @@ class MainScreen(Screen[None]):
         if not self.query(EventList):
             return  # the app is closing
         self.event_list.mark_retries(message.retries)
+        self._update_list_title()
         if self.current is not None and self.current.key in message.retries:
             self._show_details(self.payload_tree.cursor_data)
 
@@ -230,7 +249,7 @@ class MainScreen(Screen[None]):
 
     @on(EntriesUpdated)
     def _entries_updated(self, message: EntriesUpdated) -> None:
-        self.event_list.entries_changed()
+        self.event_list.entries_changed(message.entries)
         self._forward_results(message.entries)
         current = self.current
         if current is not None and any(e is current for e in message.entries):
@@ -270,7 +289,7 @@ class MainScreen(Screen[None]):
         """Add entries to the event list: on top (live, newest first) or at the bottom (files);
         ``follow`` False keeps the cursor where it is (a replay)."""
         events = self.event_list
-        before = len(events.entries)
+        before = len(events.all)
         if entries:
             if top:
                 # Reading a payload (focus in the tree or a pane) is moving off the newest too.
@@ -278,7 +297,9 @@ class MainScreen(Screen[None]):
                 events.prepend(entries, follow=follow and not reading)
             else:
                 events.append(entries)
-        count = len(events.entries)
+        count = len(events.all)
+        if events.unchecked:
+            self._filter_rest()
         multi = count > 1 or self.live is not None
         self.set_class(multi, "-multi")
         if not before and count:
@@ -298,11 +319,9 @@ class MainScreen(Screen[None]):
     def _list_changed(self) -> None:
         self._update_list_title()
         if self.live is not None:
-            captured = [e for e in self.event_list.entries if e.capture is not None]
+            captured = [e for e in self.event_list.all if e.capture is not None]
             # Summaries only: a list of captures holds no payloads (and pending rows have no verdict yet).
-            with_errors = sum(
-                1 for e in captured if e.summary.errors or not (e.summary.readable or e.summary.pending) or _delivery(e)
-            )
+            with_errors = sum(1 for e in captured if has_errors(e))
             not_stored = sum(1 for e in captured if e.capture is not None and e.capture.http_status == 500 and e.capture.id is None)
             self.query_one(StatusBar).counts = (len(captured), with_errors, not_stored)
 
@@ -311,8 +330,11 @@ class MainScreen(Screen[None]):
 
     def _update_list_title(self) -> None:
         events = self.event_list
-        n = len(events.entries)
-        title = f"events {n:,}" + (" (loading…)" if self.loading_files else "")
+        n = len(events.all)
+        title = f"events {len(events.entries):,} of {n:,}" if events.filter.active else f"events {n:,}"
+        title += " (loading…)" if self.loading_files else ""
+        if events.unchecked:
+            title += f" (filtering, {events.unchecked:,} to go…)"
         if self.live is not None:
             title += " · following" if events.follow else " · paused (w)"
         events.border_title = title
@@ -325,6 +347,82 @@ class MainScreen(Screen[None]):
         events.follow = not events.follow
         if events.follow and events.entries:
             events.cursor = 0
+        self._update_list_title()
+
+    # ------------------------------------------------------------------ filter
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def action_clear_filter(self) -> None:
+        """Escape from anywhere while the list is filtered: every entry again."""
+        self._filter_cleared()
+
+    @on(FilterBar.Changed, "FilterBar")
+    def _filter_typed(self, message: FilterBar.Changed) -> None:
+        self._apply_filter(EntryFilter.parse(message.value))
+
+    @on(FilterBar.Submitted, "FilterBar")
+    def _filter_submitted(self, message: FilterBar.Submitted) -> None:
+        if not EntryFilter.parse(message.value).active:
+            self.query_one(FilterBar).close()
+        self.event_list.focus()
+
+    @on(FilterCleared)
+    def _filter_cleared(self) -> None:
+        self.query_one(FilterBar).close()
+        self._apply_filter(EntryFilter())
+        self.event_list.focus()
+
+    def _apply_filter(self, wanted: EntryFilter) -> None:
+        events = self.event_list
+        if wanted == events.filter:
+            return
+        self.workers.cancel_group(self, "filter")
+        self._filter_run += 1  # what a cancelled worker still posts is dropped
+        if not events.set_filter(wanted):
+            self._filter_rest()
+        self.refresh_bindings()
+        self._update_list_title()
+
+    def _filter_rest(self) -> None:
+        """Entries the filter can only check by analysing them (NDJSON lines no one opened): a
+        worker thread does it in slices, so the list and keys stay live meanwhile."""
+        events = self.event_list
+        if events.check_now():
+            return
+        if any(w.group == "filter" and w.is_running for w in self.workers):
+            return  # the running worker goes on to the end of the list
+        wanted, start, run = events.filter, events.checked, self._filter_run
+
+        def check() -> None:
+            worker = get_current_worker()
+            at = start
+            while not worker.is_cancelled:
+                begin, stop = at, len(events.all)
+                matches: list[Entry] = []
+                began = time.monotonic()
+                while at < stop and time.monotonic() - began < FILTER_SLICE_SECONDS:
+                    entry = events.all[at]
+                    if wanted.matches(entry, retry=entry.key in events.retries):
+                        matches.append(entry)
+                    at += 1
+                done = at >= stop
+                self.post_message(FilterChecked(run=run, wanted=wanted, start=begin, upto=at, matches=matches, done=done))
+                if done:
+                    return
+                time.sleep(0.005)  # the event loop takes the GIL between slices
+
+        self.run_worker(check, thread=True, group="filter", exit_on_error=False)
+
+    @on(FilterChecked)
+    def _filter_checked(self, message: FilterChecked) -> None:
+        events = self.event_list
+        if message.run != self._filter_run:
+            return
+        events.checked_by_worker(message.wanted, message.start, message.upto, message.matches)
+        if message.done and events.unchecked and message.wanted == events.filter:
+            self._filter_rest()  # more came in as it finished
         self._update_list_title()
 
     # ------------------------------------------------------------------ listener
@@ -673,6 +771,10 @@ class MainScreen(Screen[None]):
             return self.live is not None
         if action == "clear_search":
             return self.search_state.active
+        if action == "clear_filter":
+            return self.event_list.filter.active and not self.search_state.active
+        if action == "filter":
+            return self.has_class("-multi")
         if action in ("next", "previous") and parameters:
             return parameters[0] == ("match" if self.search_state.active else "issue")
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -120,6 +121,9 @@ def _export(args: argparse.Namespace, path: Path, where: Filter) -> int:
 
     store = Store(path, create=False)
     out = sys.stdout
+    if args.format != "ndjson":
+        # HAR and curl say what was received; replays are in NDJSON, marked "replay": true.
+        where = dataclasses.replace(where, received_only=True)
     try:
         if args.format == "ndjson":
             for row in store.all(where):

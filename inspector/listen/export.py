@@ -71,6 +71,8 @@ def to_json(row: Stored) -> dict[str, Any]:
         "http_status": c.http_status,
         **_verdict(row),
     }
+    if c.is_replay:
+        obj["replay"] = True  # sent by this tool, not received: "forward" holds the answer
     if not exact:
         # "body" is then lossy; this is the exact bytes.
         obj["body_base64"] = base64.b64encode(c.body).decode("ascii")

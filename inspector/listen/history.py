@@ -99,11 +99,16 @@ def source_of(capture: Capture) -> str:
 
 
 def analyse_body(
-    engine: Engine, capture: Capture, *, limit: int = DEFAULT_DECODED_LIMIT, decoded: Optional[bytes] = None
+    engine: Engine,
+    capture: Capture,
+    *,
+    limit: int = DEFAULT_DECODED_LIMIT,
+    decoded: Optional[bytes] = None,
+    source: Optional[str] = None,
 ) -> tuple[list[Analysis], Optional[bytes], str]:
     """(analyses, body with its Content-Encoding undone or None, why it could not be undone) of
     a captured POST."""
-    source = source_of(capture)
+    source = source or source_of(capture)
     if decoded is None and capture.load_error:
         issue = Issue("", "error", codes.HTTP_REJECTED, f"the request cannot be read back: {capture.load_error}")
         return [Analysis.unreadable(source, [issue])], None, capture.load_error
@@ -128,6 +133,19 @@ def analyser_of(engine: Engine, capture: Capture, derived: Optional[Derived] = N
     return analyse
 
 
+def replay_analyser(engine: Engine, capture: Capture) -> Callable[[], Analysis]:
+    """The analysis of a replay's body (what was sent), made when its row is opened."""
+
+    def analyse() -> Analysis:
+        return analyse_body(engine, capture, source=replay_source(capture))[0][0]
+
+    return analyse
+
+
+def replay_source(capture: Capture) -> str:
+    return f"#{capture.id} replay to {capture.path}" if capture.id is not None else f"replay to {capture.path}"
+
+
 def rebuild_entries(engine: Engine, stored: Iterable[Stored], *, recent: Optional[Recent[Entry, Analysis]] = None) -> list[Entry]:
     """Entries for stored captures, oldest first, with retries marked.
 
@@ -146,6 +164,11 @@ def _rebuild(engine: Engine, stored: Iterable[Stored], recent: Recent[Entry, Ana
     retries: RetryMarker[int] = RetryMarker()
     for row in stored:
         c, d = row.capture, row.derived
+        if c.is_replay:
+            # A request this tool sent: its row says so and what came back; never a delivery
+            # received, never a retry nor the first delivery of one.
+            entries.append(Entry(capture=c, pending=replay_analyser(engine, c), summary=d.summary(), recent=recent))
+            continue
         if not c.accepted:
             entries.append(Entry(capture=c, pending=analyser_of(engine, c, d), summary=Summary(readable=False), recent=recent))
             continue

@@ -46,10 +46,10 @@ from inspector.engine.issues import Issue
 from inspector.listen import forward
 from inspector.listen.capture import PENDING, Capture, Entry, Recent, Summary
 from inspector.listen.encoding import DECODED_LIMIT_FACTOR, content_encoding, decode
-from inspector.listen.history import analyser_of, rejected, source_of
+from inspector.listen.history import analyse_body, analyser_of, rejected, replay_source, source_of
 from inspector.listen.respond import HOLD, Reply, Responder, answer_body, event_type_of
 from inspector.listen.source import OnEntry
-from inspector.listen.store import Filter, ListenerLock, Reader, StoreError, Writer
+from inspector.listen.store import Derived, Filter, ListenerLock, Reader, StoreError, Writer
 from inspector.listen.tunnel import PublicEndpoint
 from inspector.listen.verdicts import BIG, Analyser, Done, EngineFactory, Job
 
@@ -874,7 +874,8 @@ class Listener:
     async def replay(self, capture: Capture, *, url: Optional[str] = None, body: Optional[bytes] = None) -> Capture:
         """Send a captured request again, to ``url`` or the forward URL, optionally with an edited
         body, re-signed with the secret. Returns a new, unstored Capture describing what was sent
-        (``http_status`` None, ``forward_*`` = the answer). Raises ReplayError without a URL."""
+        (``http_status`` None, ``forward_*`` = the answer), stored as a replay when the store takes
+        it (``id`` set then). Raises ReplayError without a URL."""
         target = url or self.forward_to
         if not target:
             raise ReplayError("no URL to replay to: type one, or start listen with --forward-to")
@@ -882,7 +883,7 @@ class Listener:
             forward.check_url(target)
         except forward.BadURL as exc:
             raise ReplayError(str(exc)) from None
-        return await forward.replay(
+        sent = await forward.replay(
             capture,
             url=target,
             body=body,
@@ -890,6 +891,23 @@ class Listener:
             timeout=self.forward_timeout,
             limit=self.max_body * DECODED_LIMIT_FACTOR,
         )
+        await self._store_replay(sent)
+        return sent
+
+    async def _store_replay(self, sent: Capture) -> None:
+        """Write the replay through the writer, with its body's summary (so ``history`` draws its
+        row lazily, marked as a replay). The replay went out either way: a store that fails
+        loses only its row."""
+        writer = self._writer
+        if writer is None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            analyses = await loop.run_in_executor(None, lambda: analyse_body(self.engine, sent, source=replay_source(sent))[0])
+            derived = Derived.of(analyses)
+            await writer.submit_async(lambda store: store.insert(sent, derived), size=len(sent.body))
+        except Exception:  # noqa: BLE001 - see the docstring
+            sent.id = None
 
 
 def _reason(exc: BaseException) -> str:

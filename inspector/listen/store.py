@@ -33,7 +33,7 @@ from inspector.listen.capture import Capture, Heavy, Recent, Summary, gc_paused
 T = TypeVar("T")
 
 APP_NAME = "voucherify-inspect"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS captures (
@@ -66,7 +66,9 @@ CREATE INDEX IF NOT EXISTS captures_delivery ON captures(delivery_id) WHERE deli
 # Added since version 1: what chose the answer (version 2: ``--respond``, ``--proxy``); why a
 # request was not a delivery, and enough of the analysis to draw a row without the payload
 # (version 3). Rows written before version 3 have readable NULL: their rows are drawn from a
-# fresh analysis instead.
+# fresh analysis instead. Version 4: replays this tool sent (``is_replay``); their answer is in
+# ``forward_status``, and ``http_status`` (NOT NULL in tables made before) holds 0 for them and
+# reads back as None.
 _ADDED_COLUMNS = (
     ("answer_rule", "TEXT"),
     ("note", "TEXT NOT NULL DEFAULT ''"),
@@ -75,20 +77,21 @@ _ADDED_COLUMNS = (
     ("issue_line", "INTEGER"),
     ("issue_column", "INTEGER"),
     ("validated", "INTEGER"),
+    ("is_replay", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 _FIELDS = (
     "received_at", "method", "path", "query", "headers", "body", "remote", "size", "http_status", "signature",
     "signature_detail", "form", "event_type", "errors", "warnings", "delivery_id", "forward_url", "forward_status",
     "forward_latency_ms", "forward_body", "forward_error", "note", "readable", "parts", "issue_line", "issue_column",
-    "answer_rule", "validated",
+    "answer_rule", "validated", "is_replay",
 )  # fmt: skip
 _COLUMNS = ", ".join(_FIELDS)
 # A row without its headers and bodies: what a list of captures needs.
 _LIGHT = (
     "id, received_at, method, path, query, remote, size, http_status, signature, signature_detail, form, event_type, "
     "errors, warnings, delivery_id, forward_url, forward_status, forward_latency_ms, forward_error, note, readable, "
-    "parts, issue_line, issue_column, answer_rule, validated"
+    "parts, issue_line, issue_column, answer_rule, validated, is_replay"
 )
 
 
@@ -107,7 +110,7 @@ def _row(c: Capture, d: Derived) -> tuple[Any, ...]:
         c.body,
         c.remote,
         d.size if d.size is not None else c.size,
-        c.http_status,
+        0 if c.http_status is None else c.http_status,
         c.signature,
         c.signature_detail,
         d.form,
@@ -127,6 +130,7 @@ def _row(c: Capture, d: Derived) -> tuple[Any, ...]:
         d.issue_column,
         c.answer_rule,
         None if d.validated is None else int(d.validated),
+        int(c.is_replay),
     )
 
 
@@ -220,7 +224,9 @@ class Filter:
     """Unix time; captures received at or after it."""
     errors_only: bool = False
     """Requests not answered 200, not readable, with validation errors, or an invalid or
-    missing signature."""
+    missing signature (never a replay: it was sent, not received)."""
+    received_only: bool = False
+    """Requests received, not the replays this tool sent (HAR and curl exports)."""
     pending_only: bool = False
     """Requests stored and answered whose verdict is not in (a listener stopped first)."""
 
@@ -233,11 +239,13 @@ class Filter:
         if self.since is not None:
             clauses.append("received_at >= ?")
             args.append(self.since)
+        if self.received_only:
+            clauses.append("is_replay = 0")
         if self.pending_only:
             clauses.append("signature = 'pending'")
         if self.errors_only:
             clauses.append(
-                "((http_status != 200 AND answer_rule IS NULL) OR errors > 0 OR readable = 0 OR form = 'unknown' "
+                "is_replay = 0 AND ((http_status != 200 AND answer_rule IS NULL) OR errors > 0 OR readable = 0 OR form = 'unknown' "
                 "OR signature IN ('invalid', 'missing'))"
             )
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
@@ -408,7 +416,7 @@ class Store:
         """(envelope id, first capture id) of every delivery stored: seeds the retry marker of a
         listener that opens an existing database."""
         for delivery_id, first in self._query(
-            "SELECT delivery_id, min(id) FROM captures WHERE delivery_id IS NOT NULL GROUP BY delivery_id"
+            "SELECT delivery_id, min(id) FROM captures WHERE delivery_id IS NOT NULL AND is_replay = 0 GROUP BY delivery_id"
         ):
             yield str(delivery_id), int(first)
 
@@ -536,7 +544,7 @@ def _from_row(row: tuple[Any, ...]) -> Stored:
         id_, received_at, method, path, query, headers, body, remote, size, http_status, signature,
         signature_detail, form, event_type, errors, warnings, delivery_id, forward_url, forward_status,
         forward_latency_ms, forward_body, forward_error, note, readable, parts, issue_line, issue_column,
-        answer_rule, validated,
+        answer_rule, validated, is_replay,
     ) = row  # fmt: skip
     capture = Capture(
         received_at=received_at,
@@ -546,7 +554,8 @@ def _from_row(row: tuple[Any, ...]) -> Stored:
         headers=_headers(headers),
         body=bytes(body),
         remote=remote,
-        http_status=http_status,
+        http_status=None if is_replay else http_status,
+        is_replay=bool(is_replay),
         signature=signature,
         signature_detail=signature_detail,
         id=id_,
@@ -566,7 +575,7 @@ def _light_row(row: tuple[Any, ...], loader: Callable[[int], Heavy]) -> Stored:
     (
         id_, received_at, method, path, query, remote, size, http_status, signature, signature_detail, form,
         event_type, errors, warnings, delivery_id, forward_url, forward_status, forward_latency_ms, forward_error,
-        note, readable, parts, issue_line, issue_column, answer_rule, validated,
+        note, readable, parts, issue_line, issue_column, answer_rule, validated, is_replay,
     ) = row  # fmt: skip
     capture = Capture.light(
         loader,
@@ -575,7 +584,8 @@ def _light_row(row: tuple[Any, ...], loader: Callable[[int], Heavy]) -> Stored:
         path=path,
         query=query,
         remote=remote,
-        http_status=http_status,
+        http_status=None if is_replay else http_status,
+        is_replay=bool(is_replay),
         signature=signature,
         signature_detail=signature_detail,
         id=id_,

@@ -275,7 +275,7 @@ async def test_replay_edited_body_is_re_signed(
     assert got == edited
     assert verify(got, headers[HEADER], SECRET).status == "valid"
     assert sent.forward_status == 202 and sent.body == edited and sent.signature == "valid"
-    assert sent.id is None
+    assert sent.id == 2 and sent.is_replay  # stored as a replay (tests/listen/test_replays_stored.py)
 
 
 async def test_replay_without_a_url_says_so(start_listener: StartListener, http: aiohttp.ClientSession) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
+import pytest
 from textual.pilot import Pilot
 
 from inspector.engine.analyze import Engine
@@ -126,3 +127,62 @@ def test_absent_fields_shown(snap_compare: Any, engine: Engine) -> None:
 
     app = create_app(engine=engine, paths=[sample("invalid-missing-required.envelope.json")])
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Rows show the local time of arrival: the same in every time zone here."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_live_list_with_a_bad_signature_and_a_failed_forward(snap_compare: Any, engine: Engine, utc: None, size: tuple[int, int]) -> None:
+    from inspector.listen.capture import Capture, Entry
+
+    from .conftest import FakeListener, load_sample
+
+    listener = FakeListener(forward_url="http://127.0.0.1:3000/hook")
+    payload = load_sample("holder-assignment-created.envelope.json")
+
+    def live(n: int, **fields: Any) -> Entry:
+        values: dict[str, Any] = dict(
+            received_at=1_700_000_000.0 + 7 * n,
+            method="POST",
+            path="/",
+            headers=[("content-type", "application/json")],
+            body=b"{}",
+            signature="valid",
+            id=n,
+            forward_url="http://127.0.0.1:3000/hook",
+            forward_status=200,
+            forward_latency_ms=3.0,
+        )
+        values.update(fields)
+        capture = Capture(**values)
+        return Entry(engine.analyze(payload, source=f"#{n} POST /"), capture)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, InspectorApp)
+        screen = app.main_screen
+        await until(pilot, lambda: screen.listen_url is not None)
+        assert listener.on_entry is not None
+        rows = [
+            live(1),
+            live(2, forward_status=None, forward_latency_ms=None, forward_error="cannot connect: is your app running?"),
+            live(3, signature="invalid", signature_detail="no recipe matches the body", forward_status=401, forward_body=b"bad signature"),
+        ]
+        for n, row in enumerate(rows, 1):  # one batch each: the list follows to the newest
+            listener.on_entry(row)
+            await until(pilot, lambda: len(screen.event_list.entries) == n)
+        await until(pilot, lambda: screen.current is rows[-1])
+        await pilot.pause(0.2)
+
+    app = create_app(engine=engine, listener=listener)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

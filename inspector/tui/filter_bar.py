@@ -35,6 +35,10 @@ class FilterBar(Input):
     def on_mount(self) -> None:
         self.border_title = "filter events (F)"
 
+    def allow_focus(self) -> bool:
+        # Hidden, it must not take the screen's first focus (it comes first in the layout).
+        return self.has_class("-active")
+
     def open(self) -> None:
         self.add_class("-active")
         self.focus()

@@ -111,6 +111,7 @@ async def test_escape_on_the_list_clears_a_filter_kept_with_enter(engine: Engine
         listener.on_entry(_entry(engine, 1))
         listener.on_entry(_entry(engine, 2, http_status=413, signature="unchecked"))
         await until(pilot, lambda: len(events.entries) == 2)
+        assert screen.focused is events  # the hidden filter bar never takes the first focus
         await pilot.press("F", *"413", "enter")
         await until(pilot, lambda: len(events.entries) == 1)
         assert screen.focused is events and screen.query_one("#filter").display  # the bar shows the filter

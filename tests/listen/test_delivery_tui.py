@@ -60,6 +60,8 @@ async def test_wrong_signature_and_refused_forward_at_80x24(engine: Engine, db: 
         assert "FAILING 401" in status
         shown = [i.code for i in screen.issues_pane.issues]
         assert shown[:2] == [codes.SIGNATURE_INVALID, codes.FORWARD_FAILED]
+        # The details pane redraws on the forward's update: wait for it rather than a fixed pause.
+        await until(pilot, lambda: "Response" in details_text(app))
         details = details_text(app)
         # The app's answer, with its control characters made visible, never obeyed.
         assert "Response" in details and "invalid signature\\e[2J\\x07" in details

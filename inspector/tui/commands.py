@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Final, Iterable, Iterator, Protocol, runtime_checkable
 
+from textual.actions import parse
 from textual.app import SystemCommand
 from textual.widget import Widget
 
@@ -75,8 +76,12 @@ LIVE: Final[tuple[PaletteCommand, ...]] = (
 
 
 def system_commands(node: Widget, commands: Iterable[PaletteCommand]) -> Iterator[SystemCommand]:
-    """``commands`` as Textual's palette entries, each running its action on ``node``."""
+    """``commands`` as Textual's palette entries, each running its action on ``node``; those
+    ``node.check_action`` turns off now (no payload on screen) are left out."""
     for command in commands:
+        namespace, name, parameters = parse(command.action)
+        if not namespace and node.check_action(name, parameters) is False:
+            continue
         yield SystemCommand(command.title, command.help, partial(node.run_action, command.action))
 
 DOCS: Final[tuple[PaletteCommand, ...]] = (

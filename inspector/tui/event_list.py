@@ -7,6 +7,7 @@ import datetime as _dt
 import os
 from typing import ClassVar, Final, Optional, Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -20,11 +21,14 @@ from textual.strip import Strip
 from inspector.engine import issues as codes
 from inspector.engine.textsafe import visible
 from inspector.listen.capture import Entry
+from inspector.engine import issues as codes
+from inspector.engine.textsafe import visible
+from inspector.listen.capture import Entry
 from inspector.listen.history import delivery_issues
 from inspector.tui.event_filter import NO_FILTER, EntryFilter
+from inspector.tui.fit import shorten_middle
 from inspector.tui.messages import EntryHighlighted, EntryOpened
 from inspector.tui.nodes import ERROR_ICON, NOT_VALIDATED_ICON, WARNING_ICON
-
 
 ROW_MARKS: Final[dict[str, str]] = {
     codes.SIGNATURE_INVALID: "sig",
@@ -34,58 +38,84 @@ ROW_MARKS: Final[dict[str, str]] = {
 }
 """The mark a row carries for each delivery issue: short, since the row keeps the counts."""
 
+WHERE_LIMIT = 15
+"""Most cells the first column (line, time or file name) takes; longer file names are shortened
+in the middle."""
 
-def entry_row(entry: Entry, width: int, retry: bool = False) -> Text:
-    """One row: where (line or time), event type, error and warning counts, retry mark
-    (``retry``: a file entry found to repeat an earlier envelope id), and ✔ only for a payload
-    validated clean and delivered without issue (``?``: not validated; ``✖sig``/``✖fwd``: a
-    signature or forward problem). Drawn from the entry's summary, so listing stored
-    captures reads no payload."""
-    s = entry.summary
-    row = Text(no_wrap=True, overflow="ellipsis")
+
+def entry_where(entry: Entry) -> str:
+    """The row's first column: the time a request came, an NDJSON line (``L12``), or the file."""
     if entry.capture is not None:
-        where = _dt.datetime.fromtimestamp(entry.capture.received_at).strftime("%H:%M:%S")
-    elif s.line is not None:
-        where = f"L{s.line}"
-    else:
-        source = entry.analysis.source
-        where = os.path.basename(source) or source
-    where = visible(where)
-    row.append(f"{where:<8} " if len(where) <= 15 else where[:14] + "… ", style="dim")
+        return _dt.datetime.fromtimestamp(entry.capture.received_at).strftime("%H:%M:%S")
+    s = entry.summary
+    if s.line is not None:
+        return f"L{s.line}"
+    source = entry.analysis.source
+    return shorten_middle(visible(os.path.basename(source) or source), WHERE_LIMIT)
+
+
+def _name(entry: Entry) -> tuple[str, str, str]:
+    """What the entry is: (name, its style, a detail shown when there is room)."""
+    s = entry.summary
     capture = entry.capture
     if capture is not None and capture.is_replay:
         answer = capture.forward_status if capture.forward_status is not None else "failed"
-        row.append(f"↺ replay → {answer}", style="bold cyan")
-    elif capture is not None and not capture.accepted:
-        row.append(f"✖ {visible(capture.method)} {visible(capture.path)} → {capture.http_status}", style="bold red")
-    elif s.pending:
-        row.append("… verifying", style="dim italic")
-    elif not s.readable:
-        row.append("✖ not JSON" if capture is not None else "✖ unreadable", style="bold red")
-        if s.issue_line is not None:
-            row.append(f" (line {s.issue_line}, col {s.issue_column})", style="red")
-    else:
-        row.append(visible(s.event_type or f"({s.form})"))
-    counts = Text(no_wrap=True)
+        return f"↺ replay → {answer}", "bold cyan", ""
+    if capture is not None and not capture.accepted:
+        return f"✖ {visible(capture.method)} {visible(capture.path)} → {capture.http_status}", "bold red", ""
+    if s.pending:
+        return "… verifying", "dim italic", ""
+    if not s.readable:
+        detail = f" (line {s.issue_line}, col {s.issue_column})" if s.issue_line is not None else ""
+        return ("✖ not JSON" if capture is not None else "✖ unreadable"), "bold red", detail
+    return visible(s.event_type or f"({s.form})"), "", ""
+
+
+def entry_marks(entry: Entry, retry: bool = False) -> Text:
+    """The right end of a row: retry mark, the answer chosen, the delivery's issues
+    (``✖sig``/``✖fwd``: a signature or forward problem), error and warning counts, and ✔ only
+    for a payload validated clean and delivered without issue (``?``: not validated)."""
+    s = entry.summary
+    marks = Text(no_wrap=True)
     if entry.retry_of is not None or retry:
-        counts.append(" ↻", style="yellow")
+        marks.append(" ↻", style="yellow")
+    capture = entry.capture
     if capture is not None and capture.answer_rule and capture.http_status != 200:
+        # An answer the user chose (--respond, --proxy): what the sender got.
         failed = capture.answer_rule.startswith("--proxy:")
-        counts.append(f" →{capture.answer_text}" + (" no app" if failed else ""), style="bold magenta")
+        marks.append(f" →{capture.answer_text}" + (" no app" if failed else ""), style="bold magenta")
     delivery = delivery_issues(capture) if capture is not None else []
     for issue in delivery:
-        counts.append(f" {ERROR_ICON}{ROW_MARKS.get(issue.code, '?')}", style="bold red")
+        marks.append(f" {ERROR_ICON}{ROW_MARKS.get(issue.code, '?')}", style="bold red")
     if s.errors:
-        counts.append(f" {ERROR_ICON}{s.errors}", style="bold red")
+        marks.append(f" {ERROR_ICON}{s.errors}", style="bold red")
     if s.warnings:
-        counts.append(f" {WARNING_ICON}{s.warnings}", style="yellow")
+        marks.append(f" {WARNING_ICON}{s.warnings}", style="yellow")
     if s.clean and not delivery:
-        counts.append(" ✔", style="green")
+        marks.append(" ✔", style="green")
     elif s.readable and not s.validated and not s.pending:
-        counts.append(f" {NOT_VALIDATED_ICON}", style="bold yellow")
-    room = max(0, width - counts.cell_len)
-    row.truncate(room, overflow="ellipsis", pad=True)
-    row.append_text(counts)
+        marks.append(f" {NOT_VALIDATED_ICON}", style="bold yellow")
+    return marks
+
+
+def entry_row(entry: Entry, width: int, retry: bool = False, *, where_width: int = 0) -> Text:
+    """One row of ``width`` cells: where (line, time or file; padded to ``where_width``, the
+    widest in view, so names line up with no blank columns), what it is (an event type is
+    shortened in the middle: the end tells ``.created`` from ``.deleted``), and its marks
+    (``retry``: a file entry found to repeat an earlier envelope id). Drawn from the entry's
+    summary, so listing stored captures reads no payload."""
+    where = entry_where(entry)
+    row = Text(no_wrap=True, overflow="ellipsis")
+    row.append(where + " " * max(0, where_width - cell_len(where)), style="dim")
+    row.append(" ")
+    marks = entry_marks(entry, retry)
+    room = max(0, width - row.cell_len - marks.cell_len)
+    name, style, detail = _name(entry)
+    if detail and cell_len(name) + cell_len(detail) <= room:
+        name += detail
+    row.append(shorten_middle(name, room), style=style)
+    row.truncate(max(0, width - marks.cell_len), overflow="ellipsis", pad=True)
+    row.append_text(marks)
     return row
 
 
@@ -122,6 +152,7 @@ class EventList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=False)
 
     def __init__(self, *, id: Optional[str] = None) -> None:
+        self._row_cache: dict[tuple[int, int, int, bool], Strip] = {}
         super().__init__(id=id)
         self.all: list[Entry] = []
         """Every entry listed, in list order."""
@@ -134,12 +165,13 @@ class EventList(ScrollView, can_focus=True):
         self.retries: dict[str, str] = {}
         """Entry key to where the first delivery of its envelope id is (``L3``, a file name),
         for file entries; captures carry theirs in ``Entry.retry_of``."""
-        self._row_cache: dict[tuple[int, int, bool], Strip] = {}
         self.follow = True
         """Live entries put the cursor on the newest one; the user moving it off the top stops
         that, going back to the top (or the follow key) starts it again."""
         self.earlier: set[str] = set()
         """Keys of entries a previous listener run stored (drawn dimmed)."""
+        self._where_view: tuple[int, int, int] = (-1, -1, -1)
+        self._where_cells = 0
 
     # ------------------------------------------------------------------ data
 
@@ -326,7 +358,11 @@ class EventList(ScrollView, can_focus=True):
             self.post_message(EntryOpened(entry))
 
     def on_click(self, event: Click) -> None:
-        index = self.scroll_offset.y + event.y
+        # Offsets of a click count the border; rows start inside it.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.scroll_offset.y + offset.y
         if 0 <= index < len(self.entries):
             self._moved_to(index)
 
@@ -338,12 +374,13 @@ class EventList(ScrollView, can_focus=True):
         if index >= len(self.entries):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
-        key = (id(self.entries[index]), width, selected and self.has_focus)
+        where_width = self._where_width()
+        key = (id(self.entries[index]), width, where_width, selected and self.has_focus)
         strip = self._row_cache.get(key) if not selected else None
         if strip is not None:
             return strip
         entry = self.entries[index]
-        text = entry_row(entry, width, entry.key in self.retries)
+        text = entry_row(entry, width, entry.key in self.retries, where_width=where_width)
         base = self.rich_style
         if entry.key in self.earlier:
             base = base + Style(dim=True)
@@ -355,6 +392,22 @@ class EventList(ScrollView, can_focus=True):
             self._row_cache.clear()
         self._row_cache[key] = strip
         return strip
+
+    def _where_width(self) -> int:
+        """The widest first column among the rows in view (rows out of view are not analysed)."""
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        view = (top, height, len(self.entries))
+        if self._where_view != view:
+            shown = self.entries[top : top + height]
+            self._where_view = view
+            self._where_cells = max((cell_len(entry_where(e)) for e in shown), default=0)
+        return self._where_cells
+
+    def notify_style_update(self) -> None:
+        # A new theme (or any style change): rows drawn with the old colours must go.
+        super().notify_style_update()
+        self._row_cache.clear()
 
     def on_focus(self) -> None:
         self.refresh()

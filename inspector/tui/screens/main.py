@@ -15,7 +15,7 @@ from typing import ClassVar, Final, Iterator, Literal, Optional, Sequence
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Tree
@@ -72,6 +72,18 @@ FAILED: Final[dict[str, str]] = {
     "trigger": "Trigger failed",
     "filter": "Filtering failed",
 }
+
+NARROW_BELOW: Final = 130
+
+PAYLOAD_ACTIONS: Final = frozenset(
+    {
+        "search", "clear_search", "next", "previous", "zoom", "toggle_list", "toggle_side", "expand_all",
+        "collapse_all", "expand_level", "copy_value", "copy_pointer", "copy_jq", "copy_payload", "copy_report",
+        "replay", "toggle_absent", "trigger", "filter",
+    }
+)  # fmt: skip
+"""Actions that need a payload on screen: the welcome screen neither runs nor lists them."""
+
 """Toast titles for this screen's workers that raised, by worker group (a listener that cannot
 start says so in the status bar instead)."""
 
@@ -80,6 +92,7 @@ class MainScreen(Screen[None]):
     """Reads payloads: a tree with the docs' word on every node and what is wrong with it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The footer shows the few keys that fit 80 columns; f1 lists them all.
         Binding("q", "app.quit", "Quit"),
         Binding("slash", "search", "Search"),
         Binding("escape", "clear_search", "Clear search"),
@@ -88,13 +101,16 @@ class MainScreen(Screen[None]):
         # One key, two meanings: check_action lets through the binding that fits the moment, so
         # the footer says "match" while a search is active and "issue" otherwise.
         Binding("n", "next('issue')", "Next issue"),
-        Binding("N", "previous('issue')", "Prev issue"),
+        Binding("N", "previous('issue')", "Prev issue", show=False),
         Binding("n", "next('match')", "Next match"),
-        Binding("N", "previous('match')", "Prev match"),
-        Binding("e", "expand_all", "Expand all"),
-        Binding("E", "collapse_all", "Collapse"),
+        Binding("N", "previous('match')", "Prev match", show=False),
+        Binding("z", "zoom", "Zoom"),
+        Binding("L", "toggle_list", "Hide/show the event list", show=False),
+        Binding("d", "toggle_side", "Hide/show details and issues", show=False),
+        Binding("e", "expand_all", "Expand all", show=False),
+        Binding("E", "collapse_all", "Collapse", show=False),
         *[Binding(str(n), f"expand_level({n})", f"Expand to level {n}", show=False) for n in range(1, 10)],
-        Binding("y", "copy_value", "Copy value"),
+        Binding("y", "copy_value", "Copy value", show=False),
         Binding("p", "copy_pointer", "Copy pointer", show=False),
         Binding("P", "copy_jq", "Copy jq path", show=False),
         Binding("Y", "copy_payload", "Copy payload", show=False),
@@ -109,7 +125,13 @@ class MainScreen(Screen[None]):
         Binding("f1,question_mark", "app.toggle_keys", "Keys"),
     ]
 
-    current: var[Optional[Entry]] = var(None, init=False)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    """Below ``NARROW_BELOW`` columns details and issues go under the tree (see app.tcss)."""
+
+    ALLOW_IN_MAXIMIZED_VIEW = "SummaryLine, StatusBar, Footer"
+    """What stays on screen around a zoomed pane (z)."""
+
+    current: var[Optional[Entry]] = var(None, init=False, bindings=True)
     """The entry shown in the tree, details, issues and summary."""
     search_state: var[SearchState] = var(NO_SEARCH, init=False, bindings=True)
     loading_files: var[bool] = var(False, init=False)
@@ -161,12 +183,14 @@ class MainScreen(Screen[None]):
         yield FilterBar(id="filter")
         with Horizontal(id="main"):
             yield EventList(id="events")
-            with Vertical(id="center"):
-                yield PayloadTree(id="tree")
-                yield SearchBar(id="search")
-            with Vertical(id="side"):
-                yield DetailsPane(id="details")
-                yield IssuesPane(id="issues")
+            # Layouts of #work and #side change with the width (app.tcss).
+            with Container(id="work"):
+                with Vertical(id="center"):
+                    yield PayloadTree(id="tree")
+                    yield SearchBar(id="search")
+                with Container(id="side"):
+                    yield DetailsPane(id="details")
+                    yield IssuesPane(id="issues")
         live = self.live
         status = StatusBar(
             secret_set=live is not None and live.secret_set,
@@ -749,6 +773,37 @@ class MainScreen(Screen[None]):
         default = (self.live.forward_url or self.listen_url) if self.live is not None else None
         self.trigger.ask(self, entry.analysis, default_url=default)
 
+    # ------------------------------------------------------------------ layout keys
+
+    def action_zoom(self) -> None:
+        """The focused pane takes the whole screen, or gives it back."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        if focused is None:
+            return
+        if focused is self.payload_tree or focused is self.search_bar:
+            # The tree zooms with its search bar.
+            self.maximized = self.query_one("#center")
+        else:
+            self.maximize(focused, container=False)
+
+    def action_toggle_list(self) -> None:
+        """Hide the event list (more room for the tree), or show it again."""
+        hidden = not self.has_class("-list-hidden")
+        self.set_class(hidden, "-list-hidden")
+        if hidden and self.event_list.has_focus:
+            self.payload_tree.focus()
+
+    def action_toggle_side(self) -> None:
+        """Hide details and issues, or show them again."""
+        hidden = not self.has_class("-side-hidden")
+        self.set_class(hidden, "-side-hidden")
+        focused = self.focused
+        if hidden and focused is not None and any(node.id == "side" for node in focused.ancestors):
+            self.payload_tree.focus()
+
     # ------------------------------------------------------------------ workers
 
     @on(Worker.StateChanged)
@@ -767,6 +822,8 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ keys and palette
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in PAYLOAD_ACTIONS and self.current is None:
+            return False
         if action in ("replay", "cycle_answer", "copy_url", "toggle_follow"):
             return self.live is not None
         if action == "clear_search":

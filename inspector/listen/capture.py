@@ -324,9 +324,10 @@ class Entry:
     file lists at once and analyses only the rows someone looks at. With ``recent``, the
     computed analysis is kept in that shared LRU instead of on the entry (rows reopened from
     the store: only the last ones looked at keep a payload), and ``summary`` draws the row.
+    ``read`` gives the bytes an entry read from a file came from (``body``).
     """
 
-    __slots__ = ("_analysis", "_pending", "_lock", "_summary", "_recent", "capture", "retry_of")
+    __slots__ = ("_analysis", "_pending", "_lock", "_summary", "_recent", "_read", "capture", "retry_of")
 
     def __init__(
         self,
@@ -337,11 +338,13 @@ class Entry:
         pending: Optional[Callable[[], Analysis]] = None,
         summary: Optional[Summary] = None,
         recent: Optional[Recent[Entry, Analysis]] = None,
+        read: Optional[Callable[[], bytes]] = None,
     ) -> None:
         if analysis is None and pending is None:
             raise ValueError("an Entry needs an analysis or a way to compute one")
         self._analysis = analysis
         self._pending = pending
+        self._read = read
         self._lock = threading.Lock() if analysis is None else None
         self._summary = summary
         self._recent = recent if analysis is None else None
@@ -410,6 +413,16 @@ class Entry:
         if analysis is not None:
             recent.put(self, analysis)
         self._analysis = None
+
+    @property
+    def body(self) -> Optional[bytes]:
+        """The bytes the payload was read from, exactly as received: a request's body, a file's
+        bytes, one NDJSON line's. Copies and the raw view use these, never a re-serialisation
+        (``1.10``, ``1e400`` and a repeated key survive). None when there are none to show (a
+        file that could not be read, an entry built from an analysis alone)."""
+        if self.capture is not None:
+            return self.capture.body
+        return self._read() if self._read is not None else None
 
     @property
     def key(self) -> str:

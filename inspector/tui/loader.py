@@ -33,6 +33,8 @@ from inspector.tui.messages import PayloadsLoaded, RetriesFound
 BATCH_SECONDS = 0.1
 """How often the loader hands a batch of analysed payloads (or of retries found) to the UI."""
 
+BOM = b"\xef\xbb\xbf"
+
 HANDOFF_TIMEOUT = 1.0
 """Longest the loader waits for the UI to take a batch before it goes on analysing."""
 
@@ -78,7 +80,7 @@ class FileLoader:
                 batch.append(Entry(item.failure()))
                 continue
             for raw in iter_raw_documents(item.data, ndjson=item.ndjson):
-                entry = Entry(pending=self._analyser(raw, source))
+                entry = Entry(pending=self._analyser(raw, source), read=_reader(item.data, raw))
                 if raw.ready is not None or not sent_first:
                     entry.analysis  # noqa: B018 - analyse now, off the UI thread
                 batch.append(entry)
@@ -148,6 +150,18 @@ class HandOffs:
         held, self._held = self._held, None
         if held is not None:
             held.set()
+
+
+def _reader(data: bytes, raw: RawDocument) -> Callable[[], bytes]:
+    """How an entry gets its bytes back: the file's, or its NDJSON line's. A line is kept as
+    text (already in memory) and encoded when asked: the text was decoded from UTF-8 with
+    nothing replaced, so encoding gives the line's bytes; only a byte order mark was taken off
+    the first line."""
+    if raw.line is None:
+        return lambda: data
+    bom = BOM if raw.line == 1 and data.startswith(BOM) else b""
+    text = raw.text
+    return lambda: bom + text.encode("utf-8")
 
 
 def _delivery_id(entry: Entry, raw: RawDocument) -> Optional[str]:

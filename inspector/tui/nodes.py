@@ -292,16 +292,19 @@ def key_text(key: Optional[str | int]) -> Text:
     return Text(shown, style="bold")
 
 
+VALUE_STYLES: Final[dict[str, str]] = {
+    "string": "green",
+    "integer": "magenta",
+    "number": "magenta",
+    "boolean": "yellow",
+    "null": "bold",
+}
+"""Colours of JSON scalars by type, in the tree and the raw view alike."""
+
+
 def value_text(value: Any, limit: int = VALUE_LIMIT) -> Text:
     """A scalar as the tree shows it (strings quoted, long ones cut with an ellipsis)."""
-    style = {
-        "string": "green",
-        "integer": "magenta",
-        "number": "magenta",
-        "boolean": "yellow",
-        "null": "bold",
-    }[json_type(value)]
-    return Text(json_scalar(value, limit), style=style)
+    return Text(json_scalar(value, limit), style=VALUE_STYLES[json_type(value)])
 
 
 def node_label(

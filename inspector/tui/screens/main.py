@@ -51,8 +51,9 @@ from inspector.tui.messages import (
     RetriesFound,
     SearchCleared,
 )
-from inspector.tui.nodes import IssueIndex, NodeData
+from inspector.tui.nodes import VALUE, IssueIndex, NodeData
 from inspector.tui.payload_tree import PayloadTree
+from inspector.tui.raw_view import RawView, raw_first, raw_text, raw_title
 from inspector.tui.replay import ReplayRequest, ReplayScreen, announce, replay_entries
 from inspector.tui.search import NO_SEARCH, SLOW_SEARCH_SECONDS, SearchState, Typing, find
 from inspector.tui.search_bar import SearchBar
@@ -77,7 +78,7 @@ NARROW_BELOW: Final = 130
 
 PAYLOAD_ACTIONS: Final = frozenset(
     {
-        "search", "clear_search", "next", "previous", "zoom", "toggle_list", "toggle_side", "expand_all",
+        "search", "clear_search", "next", "previous", "raw", "zoom", "toggle_list", "toggle_side", "expand_all",
         "collapse_all", "expand_level", "copy_value", "copy_pointer", "copy_jq", "copy_payload", "copy_report",
         "replay", "toggle_absent", "trigger", "filter",
     }
@@ -104,6 +105,7 @@ class MainScreen(Screen[None]):
         Binding("N", "previous('issue')", "Prev issue", show=False),
         Binding("n", "next('match')", "Next match"),
         Binding("N", "previous('match')", "Prev match", show=False),
+        Binding("v", "raw", "Raw"),
         Binding("z", "zoom", "Zoom"),
         Binding("L", "toggle_list", "Hide/show the event list", show=False),
         Binding("d", "toggle_side", "Hide/show details and issues", show=False),
@@ -172,6 +174,11 @@ class MainScreen(Screen[None]):
         self._filter_run = 0
         """Counts filter changes: a filter worker's messages name the run they belong to."""
         """The entry shown is a live one whose verdict had not come in: show it again when it does."""
+        self.raw_wanted = False
+        """The user asked for the raw view (v) and has not closed it."""
+        self.raw_dismissed: Optional[Entry] = None
+        """The entry whose raw view, opened by itself, the user closed."""
+        self.raw_shown = False
         self.set_reactive(MainScreen.loading_files, bool(self.paths))
         self.set_reactive(MainScreen.finding_retries, bool(self.paths))
 
@@ -187,6 +194,7 @@ class MainScreen(Screen[None]):
             with Container(id="work"):
                 with Vertical(id="center"):
                     yield PayloadTree(id="tree")
+                    yield RawView(id="raw")
                     yield SearchBar(id="search")
                 with Container(id="side"):
                     yield DetailsPane(id="details")
@@ -206,6 +214,10 @@ class MainScreen(Screen[None]):
         return self.query_one("#tree", PayloadTree)
 
     @property
+    def raw_view(self) -> RawView:
+        return self.query_one("#raw", RawView)
+
+    @property
     def event_list(self) -> EventList:
         return self.query_one("#events", EventList)
 
@@ -219,6 +231,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.payload_tree.border_title = "payload"
+        self.raw_view.border_title = "raw"
         self.query_one("#details").border_title = "details"
         self.issues_pane.border_title = "issues"
         self.event_list.border_title = "events"
@@ -546,6 +559,7 @@ class MainScreen(Screen[None]):
             self._run_search(self.search_state.query)
         self._refresh_summary()
         self._show_details(tree.cursor_data if tree.cursor_node is not None else tree.root.data)
+        self._update_raw()
         if self._first_paint_pending:
             self._first_paint_pending = False
             self.call_after_refresh(self._first_painted)
@@ -596,6 +610,47 @@ class MainScreen(Screen[None]):
     @on(Tree.NodeHighlighted)
     def _node_highlighted(self, message: Tree.NodeHighlighted[NodeData]) -> None:
         self._show_details(message.node.data)
+        if self.raw_shown:
+            self.raw_view.highlight(self._cursor_pointer())
+
+    def _cursor_pointer(self) -> Optional[str]:
+        data = self.payload_tree.cursor_data
+        return data.pointer if data is not None and data.kind == VALUE else None
+
+    # ------------------------------------------------------------------ the raw view
+
+    def action_raw(self) -> None:
+        """Show the payload's text as received instead of the tree, or the tree again."""
+        entry = self.current
+        if self.raw_shown:
+            self.raw_wanted = False
+            self.raw_dismissed = entry if entry is not None and raw_first(entry) else None
+        else:
+            self.raw_wanted = True
+            self.raw_dismissed = None
+        self._update_raw()
+
+    def _update_raw(self) -> None:
+        """Show the raw view when the user asked for it, or by itself for an entry the tree
+        cannot show (unreadable input, a body that is not JSON) unless dismissed for it."""
+        entry = self.current
+        shown = entry is not None and (self.raw_wanted or (raw_first(entry) and entry is not self.raw_dismissed))
+        view = self.raw_view
+        tree_focused = self.focused is self.payload_tree
+        raw_focused = self.focused is view
+        self.raw_shown = shown
+        self.set_class(shown, "-raw")
+        if shown and entry is not None:
+            if view.entry is not entry:
+                raw, note = raw_text(entry)
+                view.show(raw, note, entry=entry)
+                view.border_title = raw_title(raw)
+            # Once the view has its size (it was hidden): scrolling to the node needs it.
+            self.call_after_refresh(view.highlight, self._cursor_pointer())
+        if shown and tree_focused:
+            view.focus()
+        elif not shown and raw_focused:
+            self.payload_tree.focus()
 
     # ------------------------------------------------------------------ issues and matches
 
@@ -783,7 +838,7 @@ class MainScreen(Screen[None]):
         focused = self.focused
         if focused is None:
             return
-        if focused is self.payload_tree or focused is self.search_bar:
+        if focused is self.payload_tree or focused is self.search_bar or focused is self.raw_view:
             # The tree zooms with its search bar.
             self.maximized = self.query_one("#center")
         else:

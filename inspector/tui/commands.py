@@ -49,7 +49,17 @@ INSPECTOR: Final[tuple[PaletteCommand, ...]] = (
     PaletteCommand(title="Copy value", help="Copy the selected node's value (y)", action="copy_value"),
     PaletteCommand(title="Copy JSON Pointer", help="Copy the selected node's JSON Pointer (p)", action="copy_pointer"),
     PaletteCommand(title="Copy jq path", help="Copy the selected node's jq path (P)", action="copy_jq"),
-    PaletteCommand(title="Copy payload", help="Copy the whole payload as pretty JSON (Y)", action="copy_payload"),
+    PaletteCommand(title="Copy payload", help="Copy the whole payload exactly as received (Y)", action="copy_payload"),
+    PaletteCommand(
+        title="Copy payload pretty-printed",
+        help="Copy the whole payload laid out one member per line, every value as written (J)",
+        action="copy_pretty",
+    ),
+    PaletteCommand(title="Save payload as…", help="Write the payload as received to a file (S)", action="save_payload"),
+    PaletteCommand(title="Raw text", help="Show the payload's text as received, or the tree again (v)", action="raw"),
+    PaletteCommand(title="Zoom", help="Give the focused pane the whole screen, or give it back (z)", action="zoom"),
+    PaletteCommand(title="Hide or show the event list", help="More room for the tree (L)", action="toggle_list"),
+    PaletteCommand(title="Hide or show details and issues", help="More room for the tree (d)", action="toggle_side"),
     PaletteCommand(title="Copy issue report", help="Copy the validation report of this payload (R)", action="copy_report"),
     PaletteCommand(title="Copy as curl", help="Copy the captured request as a curl command that replays it (c)", action="copy_curl"),
     PaletteCommand(

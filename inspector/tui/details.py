@@ -29,6 +29,7 @@ from inspector.tui.nodes import (
     WARNING_ICON,
     IssueIndex,
     NodeData,
+    scalar_text,
 )
 
 VALUE_PREVIEW = 2000
@@ -57,8 +58,9 @@ def _heading(text: Text, title: str) -> None:
     text.append("\n")
 
 
-def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]) -> Text:
-    """The details of one node as a single Text (never markup)."""
+def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData], *, spelling: Optional[str] = None) -> Text:
+    """The details of one node as a single Text (never markup); ``spelling``: its value as
+    written, for a number."""
     out = Text()
     if not analysis.readable:
         out.append("Unreadable input\n", style="bold red")
@@ -100,7 +102,7 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
         out.append("\n")
     else:
         out.append("Value    ", style="dim")
-        out.append_text(_value_preview(data.value))
+        out.append_text(_value_preview(data.value, spelling))
         out.append("\n")
     _heading(out, "Docs")
     if not doc.listed:
@@ -163,12 +165,12 @@ def node_details(analysis: Analysis, index: IssueIndex, data: Optional[NodeData]
     return out
 
 
-def _value_preview(value: Any) -> Text:
+def _value_preview(value: Any, spelling: Optional[str]) -> Text:
     if isinstance(value, dict):
         return Text(f"object with {len(value)} key{'s' if len(value) != 1 else ''}", style="dim")
     if isinstance(value, list):
         return Text(f"array of {len(value)} item{'s' if len(value) != 1 else ''}", style="dim")
-    text = Text(json_scalar(value, VALUE_PREVIEW))
+    text = Text(scalar_text(value, VALUE_PREVIEW, spelling))
     if isinstance(value, str) and len(value) > VALUE_PREVIEW:
         text.append(f"  ({len(value):,} characters; y copies all)", style="dim")
     text.append(f"  {json_type(value)}", style="dim")

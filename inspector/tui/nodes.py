@@ -302,9 +302,26 @@ VALUE_STYLES: Final[dict[str, str]] = {
 """Colours of JSON scalars by type, in the tree and the raw view alike."""
 
 
-def value_text(value: Any, limit: int = VALUE_LIMIT) -> Text:
+def scalar_text(value: Any, limit: int = 0, spelling: Optional[str] = None) -> str:
+    """A scalar in JSON: a number as it was written when its ``spelling`` is known (``1.10``,
+    ``1e400``), never Python's ``inf``."""
+    if spelling is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = visible(spelling)
+        return text if not limit or len(text) <= limit else text[: max(1, limit - 1)] + "…"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return json_scalar(value, limit)
+
+
+def needs_spelling(value: Any) -> bool:
+    """Whether the parsed ``value`` may read differently from how it was written: a float
+    (``1.10`` is 1.1, ``1e400`` is inf; integers print as written)."""
+    return isinstance(value, float)
+
+
+def value_text(value: Any, limit: int = VALUE_LIMIT, spelling: Optional[str] = None) -> Text:
     """A scalar as the tree shows it (strings quoted, long ones cut with an ellipsis)."""
-    return Text(json_scalar(value, limit), style=VALUE_STYLES[json_type(value)])
+    return Text(scalar_text(value, limit, spelling), style=VALUE_STYLES[json_type(value)])
 
 
 def node_label(
@@ -315,9 +332,11 @@ def node_label(
     match: bool = False,
     current_match: bool = False,
     shown: Optional[int] = None,
+    spelling: Optional[str] = None,
 ) -> Text:
     """The whole line of one node: icon, key, value or child count, muted type tag, and the
-    issues on or beneath it. ``shown``: how many children a search left visible."""
+    issues on or beneath it. ``shown``: how many children a search left visible; ``spelling``:
+    a number as written."""
     label = Text()
     if data.kind in PLACEHOLDERS:
         key = key_text(data.key)
@@ -372,7 +391,7 @@ def node_label(
             label.append(f" {size} {noun}  {json_type(value)}", style="dim")
     else:
         label.append(": ")
-        text = value_text(value)
+        text = value_text(value, spelling=spelling)
         if worst == "error":
             text.stylize("red")
         elif worst == "warning":

@@ -34,6 +34,7 @@ from inspector.tui.nodes import (
     NodeData,
     NodeKind,
     child_pointer,
+    needs_spelling,
     node_label,
     parent_pointer,
 )
@@ -72,6 +73,8 @@ class PayloadTree(Tree[NodeData]):
         """True while a search shows only its matches and their ancestors."""
         self._unfiltered_expanded: list[str] = []
         """Pointers of the nodes that were expanded when the search began, in tree order."""
+        self.spell: Callable[[str], Optional[str]] = lambda pointer: None
+        """How the value at a pointer was written in the payload's text (numbers show as written)."""
         self.placeholder = "loading…"
         """What the empty tree says before the first payload (the app sets it in listen mode)."""
 
@@ -394,6 +397,7 @@ class PayloadTree(Tree[NodeData]):
                 match=data.pointer in self.matches,
                 current_match=data.pointer == self.current_match and (data.kind == VALUE or data.kind in PLACEHOLDERS),
                 shown=len(node.children) if self.filtered and data.loaded and node.is_expanded else None,
+                spelling=self.spell(data.pointer) if needs_spelling(data.value) else None,
             )
         label.stylize(style)
         return tree_ops.with_icon(self, node, label, base_style)

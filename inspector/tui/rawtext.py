@@ -150,21 +150,51 @@ class RawText:
             text = data.decode("utf-8", "backslashreplace")
         self.utf8 = decode_error is None
         self.text = text
-        self._lines = text.split("\n")
-        if len(self._lines) > 1 and not self._lines[-1]:
-            self._lines.pop()  # the newline ending the last line does not start another
         self.first_number = analysis.line if analysis is not None and analysis.line is not None else 1
         """The number the first line is shown with: an NDJSON line keeps its number in the file."""
-        self.starts = [0, *accumulate(len(line) + 1 for line in self._lines)]
+        self.readable = analysis is not None and analysis.readable
+        self._analysis = analysis
+        self._decode_error = decode_error
+        self._lines: Optional[list[str]] = None
+        self._starts: list[int] = []
         self._made: dict[int, Line] = {}
         self._map: Optional[SourceMap] = None
-        self.readable = analysis is not None and analysis.readable
-        self.caret = _caret(self, analysis, decode_error)
-        self.longest = max((len(line) for line in self._lines), default=0)
+        self._caret: Optional[Caret] = None
+        self._longest = 0
+
+    def _split(self) -> list[str]:
+        # Lines are only needed to draw; the tree's number spellings need the text alone.
+        if self._lines is None:
+            lines = self.text.split("\n")
+            if len(lines) > 1 and not lines[-1]:
+                lines.pop()  # the newline ending the last line does not start another
+            self._starts = [0, *accumulate(len(line) + 1 for line in lines)]
+            self._longest = max((len(line) for line in lines), default=0)
+            self._lines = lines
+            self._caret = _caret(self, self._analysis, self._decode_error)
+        return self._lines
+
+    @property
+    def starts(self) -> list[int]:
+        """The character offset where each line starts (and one past the end)."""
+        self._split()
+        return self._starts
+
+    @property
+    def caret(self) -> Optional[Caret]:
+        """Where parsing broke, for unreadable text."""
+        self._split()
+        return self._caret
+
+    @property
+    def longest(self) -> int:
+        """Characters of the longest line."""
+        self._split()
+        return self._longest
 
     @property
     def line_count(self) -> int:
-        return len(self._lines)
+        return len(self._split())
 
     def line(self, n: int) -> Line:
         """Line ``n`` (0-based), made when first drawn."""
@@ -172,14 +202,15 @@ class RawText:
         if made is None:
             if len(self._made) > 4096:
                 self._made.clear()
-            made = self._made[n] = Line(self._lines[n])
+            made = self._made[n] = Line(self._split()[n])
         return made
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based line and character column of a character offset."""
-        n = max(0, bisect.bisect_right(self.starts, offset) - 1)
-        n = min(n, len(self._lines) - 1)
-        return n, offset - self.starts[n]
+        starts = self.starts
+        n = max(0, bisect.bisect_right(starts, offset) - 1)
+        n = min(n, self.line_count - 1)
+        return n, offset - starts[n]
 
     def span(self, pointer: str) -> Optional[Span]:
         """Where the node at ``pointer`` is written (readable text only; the map is built on
@@ -189,6 +220,11 @@ class RawText:
         if self._map is None:
             self._map = SourceMap(self.text)
         return self._map.span(pointer)
+
+    def spelling(self, pointer: str) -> Optional[str]:
+        """The value at ``pointer`` as written (``1.10``, ``1e400``), or None."""
+        span = self.span(pointer)
+        return None if span is None else self.text[span.start : span.end]
 
 
 def _caret(raw: RawText, analysis: Optional[Analysis], decode_error: Optional[int]) -> Optional[Caret]:

@@ -34,6 +34,9 @@ def sample(name: str) -> str:
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # No test reaches the machine's clipboard: by default there is none (the `copied` fixture
+    # gives one that records).
+    monkeypatch.setattr(clipboard, "system_copy", lambda text: False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("VOUCHERIFY_INSPECT_SPEC", raising=False)
@@ -42,9 +45,14 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture
 def copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What the app sent to the system clipboard (pyperclip path)."""
+    """What the app sent to the system clipboard (pyperclip path), which accepts everything."""
     got: list[str] = []
-    monkeypatch.setattr(clipboard, "system_copy", got.append)
+
+    def accept(text: str) -> bool:
+        got.append(text)
+        return True
+
+    monkeypatch.setattr(clipboard, "system_copy", accept)
     return got
 
 

@@ -10,6 +10,7 @@ the modules it calls: ``loader`` (files), ``live`` (the listener), ``search``, `
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import ClassVar, Final, Iterator, Literal, Optional, Sequence
 
 from textual import on, work
@@ -51,9 +52,11 @@ from inspector.tui.messages import (
     RetriesFound,
     SearchCleared,
 )
-from inspector.tui.nodes import VALUE, IssueIndex, NodeData
+from inspector.tui.nodes import VALUE, IssueIndex, NodeData, needs_spelling
 from inspector.tui.payload_tree import PayloadTree
 from inspector.tui.raw_view import RawView, raw_first, raw_text, raw_title
+from inspector.tui.rawtext import RawText
+from inspector.tui.screens.save import SaveScreen, save, suggested_name
 from inspector.tui.replay import ReplayRequest, ReplayScreen, announce, replay_entries
 from inspector.tui.search import NO_SEARCH, SLOW_SEARCH_SECONDS, SearchState, Typing, find
 from inspector.tui.search_bar import SearchBar
@@ -79,8 +82,8 @@ NARROW_BELOW: Final = 130
 PAYLOAD_ACTIONS: Final = frozenset(
     {
         "search", "clear_search", "next", "previous", "raw", "zoom", "toggle_list", "toggle_side", "expand_all",
-        "collapse_all", "expand_level", "copy_value", "copy_pointer", "copy_jq", "copy_payload", "copy_report",
-        "replay", "toggle_absent", "trigger", "filter",
+        "collapse_all", "expand_level", "copy_value", "copy_pointer", "copy_jq", "copy_payload", "copy_pretty",
+        "copy_report", "save_payload", "replay", "toggle_absent", "trigger", "filter",
     }
 )  # fmt: skip
 """Actions that need a payload on screen: the welcome screen neither runs nor lists them."""
@@ -115,7 +118,9 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_value", "Copy value", show=False),
         Binding("p", "copy_pointer", "Copy pointer", show=False),
         Binding("P", "copy_jq", "Copy jq path", show=False),
-        Binding("Y", "copy_payload", "Copy payload", show=False),
+        Binding("Y", "copy_payload", "Copy payload as received", show=False),
+        Binding("J", "copy_pretty", "Copy payload pretty-printed", show=False),
+        Binding("S", "save_payload", "Save payload as…", show=False),
         Binding("R", "copy_report", "Copy issue report", show=False),
         Binding("c", "copy_curl", "Copy as curl", show=False),
         Binding("r", "replay", "Replay", show=False),
@@ -179,6 +184,7 @@ class MainScreen(Screen[None]):
         self.raw_dismissed: Optional[Entry] = None
         """The entry whose raw view, opened by itself, the user closed."""
         self.raw_shown = False
+        self._text: Optional[tuple[Entry, Optional[RawText], str]] = None
         self.set_reactive(MainScreen.loading_files, bool(self.paths))
         self.set_reactive(MainScreen.finding_retries, bool(self.paths))
 
@@ -232,6 +238,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.payload_tree.border_title = "payload"
         self.raw_view.border_title = "raw"
+        self.payload_tree.spell = self._spell
         self.query_one("#details").border_title = "details"
         self.issues_pane.border_title = "issues"
         self.event_list.border_title = "events"
@@ -600,7 +607,8 @@ class MainScreen(Screen[None]):
         entry = self.current
         if entry is None:
             return
-        text = node_details(entry.analysis, self.index, data)
+        spelling = self._spell(data.pointer) if data is not None and data.kind == VALUE and needs_spelling(data.value) else None
+        text = node_details(entry.analysis, self.index, data, spelling=spelling)
         if entry.capture is not None:
             text.append_text(capture_details(entry.capture, entry.retry_of))
         elif entry.key in self.event_list.retries:
@@ -612,6 +620,23 @@ class MainScreen(Screen[None]):
         self._show_details(message.node.data)
         if self.raw_shown:
             self.raw_view.highlight(self._cursor_pointer())
+
+    def text_of(self, entry: Entry) -> tuple[Optional[RawText], str]:
+        """The text ``entry`` was read from (made once for the entry shown), or why there is none."""
+        cached = self._text
+        if cached is not None and cached[0] is entry:
+            return cached[1], cached[2]
+        raw, note = raw_text(entry)
+        self._text = (entry, raw, note)
+        return raw, note
+
+    def _spell(self, pointer: str) -> Optional[str]:
+        """How the value at ``pointer`` of the entry shown is written in its text."""
+        entry = self.current
+        if entry is None:
+            return None
+        raw, _note = self.text_of(entry)
+        return raw.spelling(pointer) if raw is not None else None
 
     def _cursor_pointer(self) -> Optional[str]:
         data = self.payload_tree.cursor_data
@@ -642,7 +667,7 @@ class MainScreen(Screen[None]):
         self.set_class(shown, "-raw")
         if shown and entry is not None:
             if view.entry is not entry:
-                raw, note = raw_text(entry)
+                raw, note = self.text_of(entry)
                 view.show(raw, note, entry=entry)
                 view.border_title = raw_title(raw)
             # Once the view has its size (it was hidden): scrolling to the node needs it.
@@ -768,7 +793,9 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ copy
 
     def action_copy_value(self) -> None:
-        clipboard.copy_value(self.app, self.current, self.payload_tree.cursor_data)
+        data = self.payload_tree.cursor_data
+        spelling = self._spell(data.pointer) if data is not None and needs_spelling(data.value) else None
+        clipboard.copy_value(self.app, self.current, data, spelling)
 
     def action_copy_pointer(self) -> None:
         clipboard.copy_pointer(self.app, self.payload_tree.cursor_data)
@@ -778,6 +805,25 @@ class MainScreen(Screen[None]):
 
     def action_copy_payload(self) -> None:
         clipboard.copy_payload(self.app, self.current)
+
+    def action_copy_pretty(self) -> None:
+        clipboard.copy_pretty(self.app, self.current)
+
+    def action_save_payload(self) -> None:
+        """Save payload as…: the bytes as received, to a new file readable by the user only."""
+        entry = self.current
+        body = entry.body if entry is not None else None
+        if entry is None or body is None:
+            self.notify("No text as received is kept for this payload", timeout=3)
+            return
+
+        def chosen(path: Optional[Path]) -> None:
+            if path is None:
+                return
+            saved, message = save(entry, path)
+            self.notify(message, title="Saved" if saved else "Not saved", severity="information" if saved else "error", markup=False)
+
+        self.app.push_screen(SaveScreen(name=suggested_name(entry), size=len(body)), chosen)
 
     def action_copy_report(self) -> None:
         clipboard.copy_report(self.app, self.current)

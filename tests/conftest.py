@@ -1,5 +1,5 @@
-"""Every test runs with its own user cache and data dirs: the suite never reads the developer's
-fetched spec (``spec fetch``) or captures, and never writes beside them."""
+"""Every test runs with its own user cache, data and config dirs: the suite never reads the
+developer's fetched spec (``spec fetch``), captures or settings, and never writes beside them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-_XDG = ("XDG_CACHE_HOME", "XDG_DATA_HOME")
+_XDG = ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,3 +32,4 @@ def _isolated_user_dirs_for_the_session(tmp_path_factory: pytest.TempPathFactory
 def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

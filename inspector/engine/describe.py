@@ -6,7 +6,7 @@ The lookup follows the payload itself, so array items resolve to the item schema
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from inspector.engine.pointer import escape, parse_pointer
@@ -118,6 +118,13 @@ def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
         elif container.items is not None and (isinstance(value, list) or value is _ABSENT):
             child = container.items
             required = None
+        elif container.variants and not isinstance(value, list):
+            # A union no variant fits (a discount of an unknown type): the field is still
+            # documented by the variants that declare it.
+            declaring = [v for v in container.variants if token in v.properties]
+            if declaring:
+                child = _across_variants(token, declaring)
+                required = len(declaring) == len(container.variants) and all(token in v.required for v in declaring)
         if child is None:
             if container.is_free_form and container.types is not None and "object" in container.types:
                 reason = f"a custom key inside {parent_name(tokens[:i]) or 'a free-form object'}: the docs leave its keys open"
@@ -136,6 +143,22 @@ def describe(root: Optional[Schema], payload: Any, pointer: str) -> FieldDoc:
     if variant is not None and final is not schema and not schema.description:
         doc.schema = final
     return doc
+
+
+def _across_variants(token: str, declaring: list[Schema]) -> Schema:
+    """The field ``token`` as the variants of a union document it: the first variant's
+    schema, with every variant's values when each lists some (a discriminator such as a
+    discount's ``type``: AMOUNT, PERCENT, UNIT, FIXED)."""
+    fields = [v.properties[token] for v in declaring]
+    first = fields[0]
+    if len(fields) > 1 and all(f.enum for f in fields):
+        values: list[Any] = []
+        for f in fields:
+            for option in f.enum or ():
+                if not any(option == seen and type(option) is type(seen) for seen in values):
+                    values.append(option)
+        return replace(first, enum=tuple(values), validator_cache=None)
+    return first
 
 
 def parent_name(tokens: list[str]) -> str:

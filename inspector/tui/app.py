@@ -1,5 +1,5 @@
 """The inspector app: wiring only. It builds the main screen from what it was started with, owns
-the live feed's lifetime and adds each screen's palette commands.
+the live feed's lifetime, adds each screen's palette commands and remembers the theme.
 
 Build it with ``create_app``; the command line, the tests, the screenshots and the benchmarks
 all do. What the screen shows and does is in ``screens/main.py``.
@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Iterable, Optional, Sequence
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 
 from inspector.engine.analyze import Engine
 from inspector.engine.inputs import make_engine
@@ -23,6 +24,7 @@ from inspector.tui.live import LiveFeed
 from inspector.tui.screens.docs import DocsScreen, DocsStart
 from inspector.tui.screens.main import MainScreen
 from inspector.tui.trigger import Trigger
+from inspector.tui.settings import load_settings, save_settings
 
 class InspectorApp(App[None]):
     """voucherify-inspect's TUI."""
@@ -49,6 +51,7 @@ class InspectorApp(App[None]):
         docs: Optional[DocsStart] = None,
     ) -> None:
         super().__init__()
+        self.settings = load_settings()
         self.engine = engine
         self.live = LiveFeed(listener) if listener is not None else None
         self.trigger = Trigger(secret=secret)
@@ -56,6 +59,22 @@ class InspectorApp(App[None]):
             engine=engine, paths=paths, event_type=event_type, entries=entries, stdin=stdin, live=self.live, trigger=self.trigger
         )
         self.docs_screen = DocsScreen(engine=engine, start=docs, trigger=self.trigger) if docs is not None else None
+
+    def on_mount(self) -> None:
+        # The theme chosen last time (ignored if this Textual has no such theme), and from now
+        # on every change of theme is remembered.
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name == self.settings.theme:
+            return
+        self.settings.theme = theme.name
+        try:
+            save_settings(self.settings)
+        except OSError as exc:
+            self.notify(f"The theme is not remembered: {exc}", title="Settings", severity="warning", markup=False)
 
     def get_default_screen(self) -> Screen[Any]:
         return self.docs_screen if self.docs_screen is not None else self.main_screen

@@ -4,10 +4,11 @@ and for a live or stored request the HTTP side of it."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Final, Optional
+from typing import Any, ClassVar, Final, Optional
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -277,7 +278,14 @@ def retry_details(first: str) -> Text:
 
 
 class DetailsPane(VerticalScroll):
-    """Scrollable details of the selected node (and its request, for captures)."""
+    """Scrollable details of the selected node (and its request, for captures); j/k scroll."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
 
     DEFAULT_CSS = """
     DetailsPane {

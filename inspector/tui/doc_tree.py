@@ -25,9 +25,9 @@ from inspector.engine.schema import MISSING
 from inspector.engine.textsafe import json_scalar, visible
 from inspector.tui import _textual_private as private
 from inspector.tui import tree_ops
-from inspector.tui.nodes import SEARCH_LIMIT
 from inspector.tui.payload_tree import EXPAND_BUDGET, OPEN_DEPTH
 from inspector.tui.search import SearchState
+from inspector.tui.search_index import SEARCH_LIMIT
 
 ENUM_SHOWN: Final = 4
 """Enum values a tree line lists before "…" (the details pane lists them all)."""

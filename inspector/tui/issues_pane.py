@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import ClassVar, Optional
+
+from textual.binding import Binding, BindingType
 
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -14,7 +16,14 @@ from inspector.tui.messages import IssueChosen
 
 
 class IssuesPane(OptionList):
-    """A list of issues; enter or a click posts ``IssueChosen``."""
+    """A list of issues; enter or a click posts ``IssueChosen``; j/k move like the arrows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
 
     DEFAULT_CSS = """
     IssuesPane {

@@ -18,6 +18,7 @@ from inspector.engine.issues import Issue
 from inspector.listen.capture import Entry
 from inspector.listen.tunnel import PublicEndpoint
 from inspector.tui.event_filter import EntryFilter
+from inspector.tui.search import SearchState
 
 
 @dataclass
@@ -141,3 +142,11 @@ class TypeChosen(Message):
     """Enter on an event type (or in the filter): read its documentation (focus the tree)."""
 
     event_type: str
+
+
+@dataclass
+class SearchDone(Message, bubble=False):
+    """A search run off the UI thread (a big payload) has its answer for ``entry``."""
+
+    entry: Entry
+    state: SearchState

@@ -1,5 +1,6 @@
 """What the tree shows for a payload, computed once per payload: issues by node, counts of
-issues beneath each node, ghost nodes for missing required fields, node labels and search.
+issues beneath each node, ghost nodes for missing required fields, node labels (search is in
+``search_index``).
 
 Plain Python plus ``rich.text`` (no widgets), so it is cheap to test and to reuse.
 """
@@ -217,67 +218,6 @@ def walk(value: Any, pointer: str = "", key: Optional[str | int] = None) -> Iter
             stack.extend(reversed([(child_pointer(p, ck), ck, cv) for ck, cv in v.items()]))
         elif isinstance(v, list):
             stack.extend(reversed([(child_pointer(p, i), i, cv) for i, cv in enumerate(v)]))
-
-
-SEARCH_LIMIT = 5000
-
-
-def search(
-    payload: Any,
-    query: str,
-    limit: int = SEARCH_LIMIT,
-    ghosts: Optional[Mapping[str, Sequence[str]]] = None,
-) -> list[str]:
-    """Pointers of nodes whose key or scalar value contains ``query`` (case-insensitive), or
-    whose path does where their parent's path does not (``holder/id`` finds that node; the
-    children of a node found by path are found by opening it, not listed one by one), in tree
-    order; at most ``limit``. ``ghosts`` (parent pointer to missing required keys, as in
-    ``IssueIndex.ghosts``) match by key or path and come after their parent's children, where
-    the tree shows them."""
-    q = query.casefold()
-    found: list[str] = []
-    if not q or not isinstance(payload, (dict, list)):
-        return found
-    ghosts = ghosts or {}
-    tail = len(q)
-    # One frame per open container: (pointer, its items iterator, whether its path matched).
-    # Iterators instead of a stack of nodes: leaves, most of a payload, are never pushed, and
-    # this runs on every keystroke over payloads of hundreds of thousands of nodes.
-    frames: list[tuple[str, Iterator[tuple[Any, Any]], bool]] = [("", _items(payload), False)]
-    while frames:
-        parent, items, parent_hit = frames[-1]
-        for key, value in items:
-            segment = key if isinstance(key, str) else str(key)
-            if "~" in segment or "/" in segment:
-                segment = escape(segment)
-            pointer = parent + "/" + segment
-            # Only the end of the parent's path can make a match that reaches into this segment.
-            path_hit = parent_hit or q in (parent[-tail:] + "/" + segment).casefold()
-            container = isinstance(value, (dict, list))
-            hit = (path_hit and not parent_hit) or q in str(key).casefold()
-            if not hit and not container:
-                hit = q in (value if isinstance(value, str) else json_scalar(value)).casefold()
-            if hit:
-                found.append(pointer)
-                if len(found) >= limit:
-                    return found
-            if container and (value or pointer in ghosts):
-                frames.append((pointer, _items(value), path_hit))
-                break
-        else:
-            frames.pop()
-            for key in ghosts.get(parent, ()):
-                segment = escape(key)
-                if q in key.casefold() or (not parent_hit and q in (parent[-tail:] + "/" + segment).casefold()):
-                    pointer = parent + "/" + segment
-                    found.append(pointer)
-                    if len(found) >= limit:
-                        return found
-    return found
-
-
-def _items(value: dict[str, Any] | list[Any]) -> Iterator[tuple[Any, Any]]:
-    return iter(value.items()) if isinstance(value, dict) else enumerate(value)
 
 
 def key_text(key: Optional[str | int]) -> Text:

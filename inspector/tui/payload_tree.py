@@ -27,7 +27,6 @@ from inspector.tui.nodes import (
     MORE,
     NOTE,
     PLACEHOLDERS,
-    SEARCH_LIMIT,
     VALUE,
     VALUE_LIMIT,
     IssueIndex,
@@ -39,6 +38,7 @@ from inspector.tui.nodes import (
     parent_pointer,
 )
 from inspector.tui.search import SearchState
+from inspector.tui.search_index import SEARCH_LIMIT
 
 PAGE = 1000
 """Children added per expansion of a huge container; a "more" node loads the next page."""
@@ -396,7 +396,7 @@ class PayloadTree(Tree[NodeData]):
                 expanded=node.is_expanded,
                 match=data.pointer in self.matches,
                 current_match=data.pointer == self.current_match and (data.kind == VALUE or data.kind in PLACEHOLDERS),
-                shown=len(node.children) if self.filtered and data.loaded and node.is_expanded else None,
+                shown=_payload_children(node) if self.filtered and data.loaded and node.is_expanded else None,
                 spelling=self.spell(data.pointer) if needs_spelling(data.value) else None,
             )
         label.stylize(style)
@@ -435,13 +435,22 @@ class PayloadTree(Tree[NodeData]):
             start = parent.data.next_index
             self.load_more(event.node)
             private.invalidate(self)
-            self.focus_node(parent.children[start])
+            first = parent.children[start]
+            self.focus_node(first)
+            # The first new child takes the "more" line: the cursor's line number does not
+            # change, so Tree says nothing and the details would still count what was loaded.
+            self.post_message(Tree.NodeHighlighted(first))
 
     def action_collapse_or_parent(self) -> None:
         tree_ops.collapse_or_parent(self)
 
     def action_expand_or_child(self) -> None:
         tree_ops.expand_or_child(self, self.load)
+
+
+def _payload_children(node: TreeNode[NodeData]) -> int:
+    """Children of ``node`` that are nodes of the payload (not a note such as "no node matches")."""
+    return sum(1 for child in node.children if child.data is not None and (child.data.kind == VALUE or child.data.kind in PLACEHOLDERS))
 
 
 def _ancestors(node: TreeNode[NodeData]) -> Iterator[TreeNode[NodeData]]:

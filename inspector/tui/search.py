@@ -1,7 +1,10 @@
-"""Search of the shown payload: the state the UI shows, how it is found, and when typing runs it.
+"""Search of the shown payload: the state the UI shows, how a query is answered, and when typing
+runs it.
 
 ``SearchState`` is immutable: the main screen holds the current one in a reactive, and the
 tree, the summary line and the footer (``n`` says "match" while a search is active) follow it.
+Queries are answered from a ``SearchIndex`` of the payload: made at once for a small payload;
+for a big one (``BIG_TEXT``) on a worker thread, with the line saying "searching…" meanwhile.
 """
 
 from __future__ import annotations
@@ -12,24 +15,29 @@ from typing import Callable, Mapping, Optional, Sequence
 
 from textual.timer import Timer
 
-from inspector.engine.analysis import Analysis
-from inspector.tui.nodes import SEARCH_LIMIT, search
+from inspector.tui import search_index
+from inspector.tui.search_index import SearchIndex
 
 SLOW_SEARCH_SECONDS = 0.05
-SEARCH_DEBOUNCE_SECONDS = 0.25
-"""Once a search of the shown payload has taken longer than ``SLOW_SEARCH_SECONDS`` (a payload
-of megabytes), typing waits this long for the next key before searching again."""
+SEARCH_DEBOUNCE_SECONDS = 0.15
+"""Once a search of the shown payload has taken longer than ``SLOW_SEARCH_SECONDS`` (or the
+payload is big), typing waits this long for the next key before searching again."""
+
+BIG_TEXT = 256 * 1024
+"""Payloads of this many bytes or more are indexed and searched off the UI thread."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class SearchState:
     """The search being shown: no ``query``, no search; ``matches`` in tree order, at most
-    ``SEARCH_LIMIT`` (``cut`` when there were more); ``position`` is the current match's."""
+    ``SEARCH_LIMIT`` (``cut`` when there were more); ``position`` is the current match's;
+    ``searching`` while the answer is being worked out off the UI thread."""
 
     query: str = ""
     matches: tuple[str, ...] = ()
     position: int = -1
     cut: bool = False
+    searching: bool = False
 
     @property
     def active(self) -> bool:
@@ -49,6 +57,8 @@ class SearchState:
         """What the summary line and the tree's border say: `` search: 2/40+ `` (or nothing)."""
         if not self.query:
             return ""
+        if self.searching:
+            return " search: … "
         found = len(self.matches)
         return f" search: {self.position + 1 if found else 0}/{found:,}{'+' if self.cut else ''} "
 
@@ -57,20 +67,18 @@ NO_SEARCH = SearchState()
 
 
 def find(
-    analysis: Optional[Analysis],
-    query: str,
-    ghosts: Optional[Mapping[str, Sequence[str]]] = None,
+    index: Optional[SearchIndex], query: str, missing: Optional[Mapping[str, Sequence[str]]] = None
 ) -> tuple[SearchState, float]:
-    """Search ``analysis``'s payload for ``query`` (``ghosts`` as in ``IssueIndex.ghosts``);
-    returns the state and the seconds the search took."""
+    """Answer ``query`` from ``index`` (None: an unreadable payload, nothing matches);
+    ``missing``: the keys the tree shows as ghost or absent nodes, by parent pointer. Returns
+    the state and the seconds it took."""
     if not query:
         return NO_SEARCH, 0.0
-    limit = SEARCH_LIMIT
-    matches: list[str] = []
+    # Read here, not imported: tests lower the limit.
+    limit = search_index.SEARCH_LIMIT
     started = time.perf_counter()
-    if analysis is not None and analysis.readable:
-        # One more than the limit tells whether the search was cut.
-        matches = search(analysis.payload, query, limit + 1, ghosts)
+    # One more than the limit tells whether the search was cut.
+    matches = index.find(query, limit + 1, missing) if index is not None else []
     took = time.perf_counter() - started
     cut = len(matches) > limit
     del matches[limit:]
@@ -80,7 +88,7 @@ def find(
 class Typing:
     """When a typed query runs: at once, until one search has been slow; from then on (for the
     payload shown) after ``SEARCH_DEBOUNCE_SECONDS`` without a key. ``slow`` is set by whoever
-    ran the search and cleared when another payload is shown."""
+    ran the search (or showed a big payload) and cleared when another payload is shown."""
 
     def __init__(self, *, set_timer: Callable[[float, Callable[[], None]], Timer], run: Callable[[str], None]) -> None:
         self._set_timer = set_timer

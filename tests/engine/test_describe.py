@@ -137,3 +137,17 @@ def test_absent_fields_without_a_schema_and_along_a_deep_recursion(
         order = {"id": f"o{n}", "status": "PAID", "parent": order}
     absent = absent_fields(entry.schema, {"order": order, "paid_at": "x", "amount": 1})
     assert absent["/order"] == ["items"] and absent["/order" + "/parent" * 5000] == ["items", "parent"]
+
+
+def test_a_union_no_variant_fits_still_documents_its_fields(engine: Engine, envelope: Callable[..., dict[str, Any]]) -> None:
+    env = envelope()
+    env["data"]["voucher"]["discount"] = {"type": "BOGO", "amount_off": 5, "effect": "APPLY_TO_ORDER"}
+    a = engine.analyze(env)
+    assert any(i.code == "discriminator" for i in a.issues)
+    kind = describe(a.schema, a.payload, "/data/voucher/discount/type")
+    assert kind.listed and kind.required is True
+    assert kind.enum is not None and {"AMOUNT", "PERCENT", "UNIT", "FIXED"} <= set(kind.enum) and "BOGO" not in kind.enum
+    # A field only some variants declare is documented by them, and not required.
+    amount = describe(a.schema, a.payload, "/data/voucher/discount/amount_off")
+    assert amount.listed and amount.required is False
+    assert not describe(a.schema, a.payload, "/data/voucher/discount/nothing_like_it").listed

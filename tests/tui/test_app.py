@@ -229,10 +229,9 @@ async def test_search_finds_ghosts_by_key(engine: Engine) -> None:
 
 
 async def test_search_stops_at_its_limit_and_says_so(engine: Engine, monkeypatch: object) -> None:
-    from inspector.tui import payload_tree
-    from inspector.tui import search as search_module
+    from inspector.tui import payload_tree, search_index
 
-    monkeypatch.setattr(search_module, "SEARCH_LIMIT", 50)  # type: ignore[attr-defined]
+    monkeypatch.setattr(search_index, "SEARCH_LIMIT", 50)  # type: ignore[attr-defined]
     monkeypatch.setattr(payload_tree, "SEARCH_LIMIT", 50)  # type: ignore[attr-defined]
     payload = {"rows": [{"name": f"row {i}", "other": i} for i in range(PAGE * 2)]}
     app = create_app(engine=engine, entries=[make_entry(engine, payload)])

@@ -10,6 +10,8 @@ the modules it calls: ``loader`` (files), ``live`` (the listener), ``search``, `
 from __future__ import annotations
 
 import time
+import threading
+from functools import partial
 from pathlib import Path
 from typing import ClassVar, Final, Iterator, Literal, Optional, Sequence
 
@@ -51,6 +53,7 @@ from inspector.tui.messages import (
     PublicChanged,
     RetriesFound,
     SearchCleared,
+    SearchDone,
 )
 from inspector.tui.nodes import VALUE, IssueIndex, NodeData, needs_spelling
 from inspector.tui.payload_tree import PayloadTree
@@ -58,7 +61,8 @@ from inspector.tui.raw_view import RawView, raw_first, raw_text, raw_title
 from inspector.tui.rawtext import RawText
 from inspector.tui.screens.save import SaveScreen, save, suggested_name
 from inspector.tui.replay import ReplayRequest, ReplayScreen, announce, replay_entries
-from inspector.tui.search import NO_SEARCH, SLOW_SEARCH_SECONDS, SearchState, Typing, find
+from inspector.tui.search import BIG_TEXT, NO_SEARCH, SLOW_SEARCH_SECONDS, SearchState, Typing, find
+from inspector.tui.search_index import SearchIndex
 from inspector.tui.search_bar import SearchBar
 from inspector.tui.status_bar import ForwardHealth, StatusBar
 from inspector.tui.summary import SummaryLine
@@ -171,6 +175,11 @@ class MainScreen(Screen[None]):
         self.live = live
         self.index = IssueIndex()
         self.typing = Typing(set_timer=self.set_timer, run=self._run_search)
+        self._search_index: Optional[tuple[Entry, SearchIndex]] = None
+        """The search index of the entry last searched."""
+        self._index_lock = threading.Lock()
+        self._search_wanted = ""
+        """The query typed last: answers from a worker to any other are dropped."""
         self.hand_offs = HandOffs(self.call_after_refresh)
         self._first_paint_pending = True
         self.delivery: list[Issue] = []
@@ -558,7 +567,7 @@ class MainScreen(Screen[None]):
         self._showing_pending = entry.summary.pending
         self.delivery = _delivery(entry)
         self.index = IssueIndex.build(entry.analysis, absent=self.show_absent, delivery=self.delivery)
-        self.typing.slow = False
+        self.typing.slow = self._big(entry)
         tree = self.payload_tree
         tree.show(entry.analysis, self.index)
         self._show_issues()
@@ -633,8 +642,9 @@ class MainScreen(Screen[None]):
     def _spell(self, pointer: str) -> Optional[str]:
         """How the value at ``pointer`` of the entry shown is written in its text."""
         entry = self.current
-        if entry is None:
-            return None
+        return self._spelling(entry, pointer) if entry is not None else None
+
+    def _spelling(self, entry: Entry, pointer: str) -> Optional[str]:
         raw, _note = self.text_of(entry)
         return raw.spelling(pointer) if raw is not None else None
 
@@ -734,6 +744,10 @@ class MainScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.search_bar.open()
+        entry = self.current
+        if entry is not None and self._big(entry) and self._index_of(entry) is None:
+            # Index a big payload while the query is being typed.
+            self._search_off_thread(entry, self.index.missing, None)
 
     def action_clear_search(self) -> None:
         """Escape from anywhere ends an active search (the search bar has its own escape)."""
@@ -753,12 +767,59 @@ class MainScreen(Screen[None]):
         self._end_search()
         self.payload_tree.focus()
 
+    def _big(self, entry: Entry) -> bool:
+        """Whether ``entry`` is searched off the UI thread."""
+        body = entry.body
+        return body is not None and len(body) >= BIG_TEXT and entry.analysis.readable
+
+    def _index_of(self, entry: Entry) -> Optional[SearchIndex]:
+        held = self._search_index
+        return held[1] if held is not None and held[0] is entry else None
+
+    def _make_index(self, entry: Entry) -> SearchIndex:
+        """The search index of ``entry`` (made once; a worker and the UI may both ask)."""
+        with self._index_lock:
+            index = self._index_of(entry)
+            if index is None:
+                index = SearchIndex(entry.analysis.payload, partial(self._spelling, entry))
+                self._search_index = (entry, index)
+            return index
+
     def _run_search(self, query: str) -> None:
         """Filter the tree to the nodes matching ``query`` and put the cursor on the first; an
-        empty query shows the whole tree again."""
+        empty query shows the whole tree again. A big payload is searched on a worker thread;
+        its answer comes back as ``SearchDone``."""
         self.typing.cancel()
-        state, took = find(self.current.analysis if self.current else None, query, self.index.missing)
+        self._search_wanted = query
+        entry = self.current
+        if query and entry is not None and entry.analysis.readable:
+            index = self._index_of(entry)
+            if index is None and self._big(entry):
+                self.search_state = SearchState(query=query, searching=True)
+                self._search_off_thread(entry, self.index.missing, query)
+                return
+            state, took = find(index or self._make_index(entry), query, self.index.missing)
+        else:
+            state, took = find(None, query)
         self.typing.slow = self.typing.slow or took > SLOW_SEARCH_SECONDS
+        self._show_search(state)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_off_thread(self, entry: Entry, missing: dict[str, list[str]], query: Optional[str]) -> None:
+        """Index ``entry`` if it is not yet, then answer ``query`` (None: only index);
+        ``missing``: the keys the tree shows as ghost or absent nodes."""
+        index = self._make_index(entry)
+        if query is not None and not get_current_worker().is_cancelled:
+            state, _took = find(index, query, missing)
+            self.post_message(SearchDone(entry=entry, state=state))
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        # Only the answer to the last query typed, for the entry still shown.
+        if message.entry is self.current and message.state.query == self._search_wanted:
+            self._show_search(message.state)
+
+    def _show_search(self, state: SearchState) -> None:
         self.search_state = state
         self.payload_tree.show_search(state)
         if state.active:

@@ -135,3 +135,30 @@ async def test_the_theme_is_remembered_in_the_user_settings(engine: Engine) -> N
     assert json.loads(path.read_text()) == {"later": 1, "theme": "nord"}
     path.write_text("{not json")
     assert load_settings().theme is None
+
+
+async def test_a_big_payload_is_searched_off_the_ui_thread(engine: Engine, tmp_path: Path) -> None:
+    from inspector.tui.search import BIG_TEXT
+
+    payload = {"rows": [{"id": f"row_{i:06d}", "note": "x" * 60} for i in range(BIG_TEXT // 60)]}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(payload))
+    assert path.stat().st_size >= BIG_TEXT
+    app = create_app(engine=engine, paths=[str(path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        screen = app.main_screen
+        entry = screen.current
+        assert entry is not None and screen.typing.slow  # typing waits for a pause
+        await pilot.press("slash")
+        await until(pilot, lambda: screen._index_of(entry) is not None)  # indexed while typing
+        await pilot.press(*"row_000123")
+        await until(pilot, lambda: screen.search_state.query == "row_000123" and not screen.search_state.searching)
+        assert screen.search_state.matches == ("/rows/123/id",) and cursor_pointer(app) == "/rows/123/id"
+        # An answer to a query no longer typed is dropped.
+        from inspector.tui.messages import SearchDone
+        from inspector.tui.search import SearchState
+
+        screen.post_message(SearchDone(entry=entry, state=SearchState(query="row_0001", matches=("/rows/1/id",), position=0)))
+        await pilot.pause()
+        assert screen.search_state.query == "row_000123"

@@ -113,6 +113,13 @@ def entry_row(entry: Entry, width: int, retry: bool = False, *, where_width: int
     name, style, detail = _name(entry)
     if detail and cell_len(name) + cell_len(detail) <= room:
         name += detail
+    capture = entry.capture
+    if capture is not None and capture.http_status != 200 and not capture.is_replay and cell_len(name) > room:
+        # A rejected request: the method and the status matter more than the path.
+        head = f"✖ {visible(capture.method)} "
+        tail = f" → {capture.http_status}"
+        path = shorten_middle(visible(capture.path), max(1, room - cell_len(head) - cell_len(tail)))
+        name = head + path + tail
     row.append(shorten_middle(name, room), style=style)
     row.truncate(max(0, width - marks.cell_len), overflow="ellipsis", pad=True)
     row.append_text(marks)

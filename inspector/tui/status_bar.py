@@ -36,49 +36,81 @@ def status_text(
     answer: str = "",
     not_stored: int = 0,
     forward: Optional[ForwardHealth] = None,
+    width: int = 0,
 ) -> Text:
     """``public``: the tunnel's URL (or how it is doing) after the local one; ``answer``: the
-    chosen answer, when it is not the listener's own."""
-    out = Text(no_wrap=True, overflow="ellipsis")
-    if error:
-        out.append("listener failed: ", style="bold red")
-        out.append(visible(error))
-        return out
-    if url is None:
-        out.append("starting listener…", style="dim")
-    else:
-        out.append("● listening on ", style="green")
-        out.append(visible(url), style="bold")
-    if public is not None:
-        public_url = public.webhook_url(path)
-        out.append("  ⇄ ")
-        if public.state == "up" and public_url:
-            out.append(visible(public_url), style="bold cyan")
-        elif public.state == "starting":
-            out.append(f"starting {public.name}…", style="dim")
+    chosen answer, when it is not the listener's own. Fitted to ``width`` cells when it can
+    (0: no limit): the words go first, then the URLs' scheme, so the addresses, the counts and
+    the secret state stay at 80 columns; what failed (the forward, requests not stored) is
+    never shortened."""
+    parts = _Parts(url, requests, with_errors, secret_set, error, public, path, answer, not_stored, forward)
+    full = parts.render(short=False)
+    if not width or full.cell_len <= width:
+        return full
+    return parts.render(short=True)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    url: Optional[str]
+    requests: int
+    with_errors: int
+    secret_set: bool
+    error: str
+    public: Optional[PublicEndpoint]
+    path: str
+    answer: str
+    not_stored: int
+    forward: Optional[ForwardHealth]
+
+    def render(self, *, short: bool) -> Text:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        if self.error:
+            out.append("listener failed: ", style="bold red")
+            out.append(visible(self.error))
+            return out
+
+        def link(url: str) -> str:
+            return visible(url.removeprefix("http://").removeprefix("https://") if short else url)
+
+        if self.url is None:
+            out.append("starting listener…", style="dim")
         else:
-            out.append(f"{public.name} {'failed' if public.state == 'failed' else 'down'}", style="bold red")
-    if forward is not None:
-        out.append("  → ")
-        out.append(visible(forward.url), style="bold")
-        if forward.failing:
-            answer = f" {forward.last_status}" if forward.last_status is not None else ""
-            out.append(f" FAILING{answer}", style="bold red")
-        elif forward.last_status is not None:
-            out.append(f" {forward.last_status}", style="green")
-    out.append(f"   {requests} request{'s' if requests != 1 else ''}")
-    if with_errors:
-        out.append(f" ({with_errors} with errors)", style="red")
-    if not_stored:
-        out.append(f"  {not_stored} NOT STORED (answered 500)", style="bold red")
-    if answer:
-        out.append("   " + answer + " (s)", style="bold yellow")
-    out.append("   ")
-    if secret_set:
-        out.append("secret set: signatures verified", style="green")
-    else:
-        out.append("no secret: signatures unchecked", style="yellow")
-    return out
+            out.append("● " if short else "● listening on ", style="green")
+            out.append(link(self.url), style="bold")
+        public = self.public
+        if public is not None:
+            public_url = public.webhook_url(self.path)
+            out.append("  ⇄ ")
+            if public.state == "up" and public_url:
+                out.append(link(public_url), style="bold cyan")
+            elif public.state == "starting":
+                out.append(f"starting {public.name}…", style="dim")
+            else:
+                out.append(f"{public.name} {'failed' if public.state == 'failed' else 'down'}", style="bold red")
+        forward = self.forward
+        if forward is not None:
+            out.append("  → ")
+            out.append(link(forward.url), style="bold")
+            if forward.failing:
+                answer = f" {forward.last_status}" if forward.last_status is not None else ""
+                out.append(f" FAILING{answer}", style="bold red")
+            elif forward.last_status is not None:
+                out.append(f" {forward.last_status}", style="green")
+        gap = "  " if short else "   "
+        out.append(f"{gap}{self.requests} request{'s' if self.requests != 1 else ''}")
+        if self.with_errors:
+            out.append(f" ({self.with_errors} ✖)" if short else f" ({self.with_errors} with errors)", style="red")
+        if self.not_stored:
+            out.append(f"  {self.not_stored} NOT STORED (answered 500)", style="bold red")
+        if self.answer:
+            out.append(gap + self.answer + " (s)", style="bold yellow")
+        out.append(gap)
+        if self.secret_set:
+            out.append("signatures verified" if short else "secret set: signatures verified", style="green")
+        else:
+            out.append("no secret: unchecked" if short else "no secret: signatures unchecked", style="yellow")
+        return out
 
 
 class StatusBar(Static):
@@ -124,6 +156,7 @@ class StatusBar(Static):
             status_text(
                 self.url, requests, with_errors, self.secret_set, self.error,
                 public=self.public, path=self.path, answer=self.answer, not_stored=not_stored, forward=self.forward,
+                width=self.content_region.width,
             )  # fmt: skip
         )
 
@@ -143,4 +176,7 @@ class StatusBar(Static):
         self._show()
 
     def watch_forward(self) -> None:
+        self._show()
+
+    def on_resize(self) -> None:
         self._show()

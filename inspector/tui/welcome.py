@@ -6,22 +6,37 @@ from rich.text import Text
 from textual.widgets import Static
 
 
+COMMANDS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Open payloads",
+        [
+            ("voucherify-inspect payload.json", "a webhook body, event data, an activity"),
+            ("voucherify-inspect events.ndjson", "one payload per line"),
+            ("pbpaste | voucherify-inspect -", "from stdin"),
+        ],
+    ),
+    (
+        "Receive live webhooks",
+        [
+            ("voucherify-inspect listen", "on 127.0.0.1:8765; point a tunnel at it"),
+            ("voucherify-inspect history", "reopen what was captured"),
+        ],
+    ),
+]
+"""What to run, and why; every line fits 80 columns."""
+
+
 def welcome_text() -> Text:
     out = Text()
     out.append("voucherify-inspect\n\n", style="bold")
     out.append("See each field of a Voucherify webhook payload with the docs' description, and what is wrong with it.\n\n")
-    out.append("Open payloads\n", style="bold underline")
-    out.append("  voucherify-inspect payload.json            ", style="bold")
-    out.append("a webhook body, bare event data, an activity\n")
-    out.append("  voucherify-inspect events.ndjson           ", style="bold")
-    out.append("one payload per line\n")
-    out.append("  pbpaste | voucherify-inspect -             ", style="bold")
-    out.append("from stdin\n\n")
-    out.append("Receive live webhooks\n", style="bold underline")
-    out.append("  voucherify-inspect listen                  ", style="bold")
-    out.append("http://127.0.0.1:8765/ (point a tunnel at it)\n")
-    out.append("  voucherify-inspect history                 ", style="bold")
-    out.append("reopen what was captured\n\n")
+    column = max(len(command) for _, rows in COMMANDS for command, _ in rows) + 2
+    for heading, rows in COMMANDS:
+        out.append(heading + "\n", style="bold underline")
+        for command, why in rows:
+            out.append("  " + command.ljust(column), style="bold")
+            out.append(why + "\n")
+        out.append("\n")
     out.append("Keys: ", style="dim")
     out.append("ctrl+p commands · f1 help · q quit", style="dim")
     return out
@@ -34,7 +49,7 @@ class Welcome(Static):
     Welcome {
         width: 1fr;
         height: 1fr;
-        padding: 2 4;
+        padding: 1 2;
         content-align: center middle;
     }
     """

@@ -44,11 +44,15 @@ async def test_the_tree_is_the_widest_pane_and_the_summary_keeps_its_counts(engi
         # Every key the footer shows is on screen.
         keys = list(app.query("FooterKey"))
         assert keys and all(key.region.right <= size[0] for key in keys)
+        tree_region = app.main_screen.query_one("#tree").region
+        details = app.main_screen.query_one("#details").region
+        issues = app.main_screen.query_one("#issues").region
         if size[0] < 130:
             # Details and issues sit under the tree, side by side.
-            assert app.main_screen.query_one("#details").region.y > app.main_screen.query_one("#tree").region.bottom - 1
+            assert details.y >= tree_region.bottom and issues.y == details.y and issues.x >= details.right
         else:
-            assert app.main_screen.query_one("#details").region.x >= app.main_screen.query_one("#tree").region.right
+            # Right of the tree, details over issues.
+            assert details.x >= tree_region.right and issues.x == details.x and issues.y >= details.bottom
 
 
 async def test_the_summary_shortens_the_source_and_the_words_first() -> None:
@@ -193,3 +197,17 @@ async def test_the_light_theme_reaches_the_event_list(engine: Engine) -> None:
         light = row_background()
         assert light != dark
         assert light == Style.parse(str(events.rich_style)).bgcolor or light == events.rich_style.bgcolor
+
+
+def test_the_status_bar_keeps_address_counts_and_secret_state_at_80_columns() -> None:
+    from inspector.tui.status_bar import status_text
+
+    line = status_text("http://127.0.0.1:18765/", 12, 3, False, answer="→ 503", width=78).plain
+    assert len(line) <= 78 and "127.0.0.1:18765" in line and "12 requests" in line and "3" in line and "no secret" in line
+    assert "listening on http://" in status_text("http://127.0.0.1:18765/", 12, 3, False, width=160).plain
+
+
+async def test_the_welcome_screen_fits_80_columns(engine: Engine) -> None:
+    from inspector.tui.welcome import welcome_text
+
+    assert all(len(line) <= 76 for line in welcome_text().plain.splitlines()[3:])  # 80 less padding

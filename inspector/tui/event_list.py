@@ -114,7 +114,7 @@ def entry_row(entry: Entry, width: int, retry: bool = False, *, where_width: int
     if detail and cell_len(name) + cell_len(detail) <= room:
         name += detail
     capture = entry.capture
-    if capture is not None and capture.http_status != 200 and not capture.is_replay and cell_len(name) > room:
+    if capture is not None and not capture.accepted and not capture.is_replay and cell_len(name) > room:
         # A rejected request: the method and the status matter more than the path.
         head = f"✖ {visible(capture.method)} "
         tail = f" → {capture.http_status}"

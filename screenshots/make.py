@@ -62,6 +62,7 @@ SHOTS: list[tuple[str, list[str], Optional[Step]]] = [
     ("search", ["holder-assignment-created.envelope.json"], _keys("slash", *"created_at", "enter", "n")),
     ("event-list", ["events.ndjson"], _keys("j", "j", "j")),
     ("parse-error", ["events.ndjson"], _keys("G")),
+    ("raw-view", ["warnings-null-unknown-field-big-number.envelope.json"], _keys("n", "n", "n", "v")),
     ("hostile-strings", ["hostile-strings.data.json"], _reveal("/customer/email")),
 ]
 
@@ -90,9 +91,15 @@ async def shoot_docs() -> Path:
     return svg
 
 
-async def shoot(name: str, files: list[str], step: Optional[Step]) -> Path:
+NARROW: list[tuple[str, list[str], Optional[Step]]] = [
+    ("narrow-80x24", ["events.ndjson"], _keys("j", "j", "j")),
+]
+"""Shots at 80×24, the smallest terminal the inspector is made for."""
+
+
+async def shoot(name: str, files: list[str], step: Optional[Step], size: tuple[int, int] = SIZE) -> Path:
     app = create_app(paths=[str(SAMPLES / f) for f in files])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _ready(pilot)
         if step is not None:
             await step(pilot)
@@ -205,6 +212,7 @@ async def shoot_tunnel() -> Path:
 async def main() -> int:
     rsvg = shutil.which("rsvg-convert")
     shots = [shoot(name, files, step) for name, files, step in SHOTS]
+    shots += [shoot(name, files, step, (80, 24)) for name, files, step in NARROW]
     for pending in [*shots, shoot_listen(), shoot_tunnel(), shoot_docs()]:
         svg = await pending
         if rsvg:

@@ -261,7 +261,13 @@ def _caret_row(raw: RawText, caret: Caret, gutter: int, left: int, room: int, st
     column = raw.line(caret.line).column(caret.column)
     text = Text(no_wrap=True, end="")
     text.append(" " * gutter)
-    pointer = " " * column + "^ " + caret.message
+    message = caret.message
+    if column + 2 + len(message) > left + room and column - left > room // 2:
+        # No room after the caret: the reason ends at it instead.
+        before = message if len(message) < column - left else "…" + message[-(column - left - 2) :]
+        pointer = " " * (column - len(before) - 1) + before + " ^"
+    else:
+        pointer = " " * column + "^ " + message
     text.append(pointer[left : left + room], style=style)
     return text
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pytest
+
 from textual.pilot import Pilot
 
 from inspector.engine.analyze import Engine
 from inspector.tui.app import InspectorApp, create_app
 
-from .conftest import loaded, sample, until
+from .conftest import ROOT, loaded, sample, until
 
 SIZE = (140, 40)
 
@@ -186,3 +187,44 @@ def test_live_list_with_a_bad_signature_and_a_failed_forward(snap_compare: Any, 
 
     app = create_app(engine=engine, listener=listener)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def _three_down(pilot: Pilot[Any]) -> None:
+    await loaded(pilot)
+    app = pilot.app
+    assert isinstance(app, InspectorApp)
+    await until(pilot, lambda: not app.main_screen.finding_retries)
+    await pilot.press("j", "j", "j")
+
+
+def test_event_list_at_80x24(snap_compare: Any, engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[sample("events.ndjson")])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_three_down)
+
+
+def test_event_list_at_120x40(snap_compare: Any, engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[sample("events.ndjson")])
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_three_down)
+
+
+async def _unreadable(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, InspectorApp)
+    await until(pilot, lambda: not app.main_screen.loading_files and app.main_screen.current is not None)
+    await pilot.pause()
+
+
+BROKEN = "samples/invalid-json-trailing-comma.json"
+"""Relative, with the repository as the working directory: the details show the path."""
+
+
+def test_raw_view_of_a_parse_error_at_80x24(snap_compare: Any, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    app = create_app(engine=engine, paths=[BROKEN])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_unreadable)
+
+
+def test_raw_view_of_a_parse_error_at_120x40(snap_compare: Any, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    app = create_app(engine=engine, paths=[BROKEN])
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_unreadable)

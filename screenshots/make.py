@@ -6,6 +6,7 @@ Run from the repository root:  .venv/bin/python screenshots/make.py
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -98,7 +99,8 @@ NARROW: list[tuple[str, list[str], Optional[Step]]] = [
 
 
 async def shoot(name: str, files: list[str], step: Optional[Step], size: tuple[int, int] = SIZE) -> Path:
-    app = create_app(paths=[str(SAMPLES / f) for f in files])
+    # Relative to the repository (main() runs from there): the details show the path.
+    app = create_app(paths=[str((SAMPLES / f).relative_to(ROOT)) for f in files])
     async with app.run_test(size=size) as pilot:
         await _ready(pilot)
         if step is not None:
@@ -210,6 +212,7 @@ async def shoot_tunnel() -> Path:
 
 
 async def main() -> int:
+    os.chdir(ROOT)
     rsvg = shutil.which("rsvg-convert")
     shots = [shoot(name, files, step) for name, files, step in SHOTS]
     shots += [shoot(name, files, step, (80, 24)) for name, files, step in NARROW]

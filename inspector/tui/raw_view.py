@@ -153,8 +153,7 @@ class RawView(ScrollView, can_focus=True):
 
     def _resized(self) -> None:
         raw = self.raw
-        # Escapes make a shown line longer than its text; the margin keeps the end reachable.
-        wide = raw.longest + 16 if raw is not None else len(self.note)
+        wide = raw.longest + 1 if raw is not None else len(self.note)  # + the error caret past the end
         self.virtual_size = Size(self.gutter_cells + wide, self.rows)
         self.refresh()
 

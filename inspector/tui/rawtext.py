@@ -169,7 +169,11 @@ class RawText:
             if len(lines) > 1 and not lines[-1]:
                 lines.pop()  # the newline ending the last line does not start another
             self._starts = [0, *accumulate(len(line) + 1 for line in lines)]
-            self._longest = max((len(line) for line in lines), default=0)
+            if "\t" in self.text or visible(self.text) is not self.text:
+                # Escapes and tabs make shown lines longer than their text.
+                self._longest = max((len(Line(line).shown) for line in lines), default=0)
+            else:
+                self._longest = max((len(line) for line in lines), default=0)
             self._lines = lines
             self._caret = _caret(self, self._analysis, self._decode_error)
         return self._lines
@@ -188,7 +192,7 @@ class RawText:
 
     @property
     def longest(self) -> int:
-        """Characters of the longest line."""
+        """Characters of the longest line as shown."""
         self._split()
         return self._longest
 

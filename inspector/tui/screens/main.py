@@ -82,6 +82,7 @@ FAILED: Final[dict[str, str]] = {
 }
 
 NARROW_BELOW: Final = 130
+COMPACT_FOOTER_BELOW: Final = 100
 
 PAYLOAD_ACTIONS: Final = frozenset(
     {
@@ -113,7 +114,7 @@ class MainScreen(Screen[None]):
         Binding("n", "next('match')", "Next match"),
         Binding("N", "previous('match')", "Prev match", show=False),
         Binding("v", "raw", "Raw"),
-        Binding("z", "zoom", "Zoom"),
+        Binding("z", "zoom", "Zoom", show=False),
         Binding("L", "toggle_list", "Hide/show the event list", show=False),
         Binding("d", "toggle_side", "Hide/show details and issues", show=False),
         Binding("e", "expand_all", "Expand all", show=False),
@@ -223,6 +224,10 @@ class MainScreen(Screen[None]):
         )
         yield status.data_bind(url=MainScreen.listen_url, error=MainScreen.listen_error)
         yield Footer()
+
+    def on_resize(self) -> None:
+        # Less space between the footer's keys on a narrow terminal, so they all fit.
+        self.query_one(Footer).compact = self.size.width < COMPACT_FOOTER_BELOW
 
     @property
     def payload_tree(self) -> PayloadTree:

@@ -233,9 +233,17 @@ class RawText:
 
 def _caret(raw: RawText, analysis: Optional[Analysis], decode_error: Optional[int]) -> Optional[Caret]:
     """Where to put the caret: at the first byte that is not UTF-8, else at the position of the
-    parse error (an NDJSON line's issue counts lines of the file, this text is the line)."""
+    parse error (an NDJSON line's issue counts lines of the file, this text is the line); what
+    to say there: the likely cause (``ParseContext.hint``) or the message."""
     issue = next((i for i in analysis.issues if i.line is not None), None) if analysis is not None and not analysis.readable else None
-    message = visible(issue.message) if issue is not None else "not UTF-8"
+    # Under the caret, the engine's word on the likely cause when it has one (the whole message,
+    # position included, is in the details and the issues pane).
+    if issue is None:
+        message = "not UTF-8"
+    elif issue.context is not None and issue.context.hint:
+        message = visible(issue.context.hint)
+    else:
+        message = visible(issue.message)
     if decode_error is not None:
         line, column = raw.position(decode_error)
         return Caret(line=line, column=column, message=message)

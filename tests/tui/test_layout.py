@@ -211,3 +211,12 @@ async def test_the_welcome_screen_fits_80_columns(engine: Engine) -> None:
     from inspector.tui.welcome import welcome_text
 
     assert all(len(line) <= 76 for line in welcome_text().plain.splitlines()[3:])  # 80 less padding
+
+
+def test_a_payload_not_validated_says_so_in_the_summary_at_any_width() -> None:
+    engine = Engine()
+    legacy = engine.analyze(load_sample("legacy-envelope.json"), source="legacy-envelope.json")
+    assert not legacy.validated
+    assert "? not validated" in summary_text(legacy, "", 0).plain
+    narrow = summary_text(legacy, "", 50).plain
+    assert len(narrow) <= 50 and "?" in narrow and "✖ 0" in narrow

@@ -81,7 +81,7 @@ async def test_unreadable_input_opens_the_raw_view_at_the_error(engine: Engine, 
         caret = shown[at + 1]
         # The caret sits under the second comma (line 42, column 19), the reason after it.
         assert caret.index("^") == shown[at].index(",,") + 1
-        assert "Expecting property name" in caret
+        assert "Expecting property name" in caret  # no hint for ",,": the message
         assert view.raw is not None and view.raw.caret is not None and view.raw.caret.line == len(lines) - 2
         # v closes it (the tree says there is none), v opens it again.
         await pilot.press("v")
@@ -99,7 +99,7 @@ async def test_an_ndjson_line_keeps_its_number_and_the_view_closes_on_a_readable
         await pilot.pause()
         assert raw(app).display and app.focused is app.main_screen.event_list  # the list keeps the keys
         shown = rows(raw(app))
-        assert shown[0].startswith('6 ✖ {"truncated":') and "^ invalid JSON: Expecting value" in shown[1]
+        assert shown[0].startswith('6 ✖ {"truncated":') and "^ the document ends before it is complete" in shown[1]
         await pilot.press("k")
         assert not raw(app).display  # it opened by itself; a readable line has its tree
 
@@ -171,3 +171,14 @@ def test_raw_text_maps_escapes_and_tabs_to_columns() -> None:
 def test_raw_text_of_a_bom_and_crlf() -> None:
     text = RawText(b'\xef\xbb\xbf{"a": 1}\r\n', None)
     assert text.bom and text.line_count == 1 and text.line(0).shown == '{"a": 1}\\r'
+
+
+async def test_the_caret_says_the_likely_cause_when_the_engine_knows_it(engine: Engine) -> None:
+    app = create_app(engine=engine, paths=[sample("invalid-json-trailing-comma.json")])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.main_screen.current is not None)
+        await pilot.pause()
+        shown = rows(raw(app))
+        at = next(i for i, row in enumerate(shown) if "✖" in row)
+        assert "^ a trailing comma before }" in shown[at + 1]
+        assert shown[at + 1].index("^") == shown[at].index(",}") + 1

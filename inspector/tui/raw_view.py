@@ -25,8 +25,9 @@ from inspector.tui.rawtext import Caret, RawText
 
 def raw_first(entry: Entry) -> bool:
     """Whether the raw view opens by itself for ``entry``: the tree has nothing to show (input
-    that is not JSON) and there is text that can be shown."""
-    return not entry.analysis.readable and bool(entry.body)
+    that is not JSON) and there is text that can be shown. Not for a request whose verdict is
+    still to come: it has no analysis yet, not a bad one."""
+    return not entry.summary.pending and not entry.analysis.readable and bool(entry.body)
 
 
 def raw_text(entry: Entry) -> tuple[Optional[RawText], str]:

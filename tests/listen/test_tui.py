@@ -113,3 +113,44 @@ def test_the_status_bar_counts_requests_that_were_not_stored() -> None:
 
     text = status_text("http://127.0.0.1:8765/", 3, 1, True, not_stored=2).plain
     assert "3 requests" in text and "2 NOT STORED" in text
+
+
+async def test_the_raw_view_and_search_follow_a_verdict_that_comes_after_the_row(
+    engine: Engine, db: Path, monkeypatch: pytest.MonkeyPatch, copied: list[str]  # noqa: F811 - the fixture
+) -> None:
+    import threading
+
+    from inspector.listen import verdicts
+
+    gate = threading.Event()
+    judge = verdicts.judge
+
+    def slow_judge(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return judge(*args, **kwargs)
+
+    monkeypatch.setattr(verdicts, "judge", slow_judge)
+    listener = Listener(engine=engine, db=str(db), port=0, secret=SECRET)
+    app = app_module.create_app(engine=engine, listener=listener)
+    screen = app.main_screen
+    body = sample("holder-assignment-created.envelope.json")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: screen.listen_url is not None)
+        async with aiohttp.ClientSession() as http:
+            async with http.post(listener.url, data=body, headers={HEADER: sign(body, SECRET)}) as resp:
+                assert resp.status == 200
+        await until(pilot, lambda: screen.current is not None)
+        entry = screen.current
+        await pilot.press("v")  # the text while the verdict is pending
+        await pilot.pause()
+        assert screen.raw_view.display and screen.raw_view.entry is entry
+        gate.set()
+        await until(pilot, lambda: entry.capture is not None and entry.capture.analysed)
+        await pilot.pause(0.2)
+        # Made again from the verdict: the text is JSON now, nodes can be located and found.
+        raw = screen.raw_view.raw
+        assert raw is not None and raw.readable and raw.span("/data/holder/id") is not None
+        await pilot.press("slash", *"holder_role", "enter")
+        assert screen.search_state.matches == ("/data/holder/holder_role",)
+        await pilot.press("Y")
+        assert copied[-1].encode() == body

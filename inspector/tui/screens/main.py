@@ -312,6 +312,10 @@ class MainScreen(Screen[None]):
         current = self.current
         if current is not None and any(e is current for e in message.entries):
             if self._showing_pending:
+                # Its text, search index and raw view were made from the pending analysis.
+                self._text = None
+                self._search_index = None
+                self.raw_view.entry = None
                 self.watch_current(current)
             else:
                 self._delivery_changed(current)

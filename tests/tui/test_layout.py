@@ -217,6 +217,6 @@ def test_a_payload_not_validated_says_so_in_the_summary_at_any_width() -> None:
     engine = Engine()
     legacy = engine.analyze(load_sample("legacy-envelope.json"), source="legacy-envelope.json")
     assert not legacy.validated
-    assert "? not validated" in summary_text(legacy, "", 0).plain
-    narrow = summary_text(legacy, "", 50).plain
+    assert "? not validated" in summary_text(legacy, "", width=0).plain
+    narrow = summary_text(legacy, "", width=50).plain
     assert len(narrow) <= 50 and "?" in narrow and "✖ 0" in narrow

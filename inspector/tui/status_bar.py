@@ -44,10 +44,12 @@ def status_text(
     the secret state stay at 80 columns; what failed (the forward, requests not stored) is
     never shortened."""
     parts = _Parts(url, requests, with_errors, secret_set, error, public, path, answer, not_stored, forward)
-    full = parts.render(short=False)
-    if not width or full.cell_len <= width:
-        return full
-    return parts.render(short=True)
+    text = parts.render(0)
+    for level in (1, 2):
+        if not width or text.cell_len <= width:
+            break
+        text = parts.render(level)
+    return text
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ class _Parts:
     not_stored: int
     forward: Optional[ForwardHealth]
 
-    def render(self, *, short: bool) -> Text:
+    def render(self, level: int) -> Text:
+        """Level 0: every word; 1: fewer words; 2: no URL schemes either."""
+        short = level > 0
         out = Text(no_wrap=True, overflow="ellipsis")
         if self.error:
             out.append("listener failed: ", style="bold red")
@@ -71,7 +75,7 @@ class _Parts:
             return out
 
         def link(url: str) -> str:
-            return visible(url.removeprefix("http://").removeprefix("https://") if short else url)
+            return visible(url.removeprefix("http://").removeprefix("https://") if level > 1 else url)
 
         if self.url is None:
             out.append("starting listener…", style="dim")
@@ -100,16 +104,16 @@ class _Parts:
         gap = "  " if short else "   "
         out.append(f"{gap}{self.requests} request{'s' if self.requests != 1 else ''}")
         if self.with_errors:
-            out.append(f" ({self.with_errors} ✖)" if short else f" ({self.with_errors} with errors)", style="red")
+            out.append(f" ({self.with_errors} with errors)", style="red")
         if self.not_stored:
             out.append(f"  {self.not_stored} NOT STORED (answered 500)", style="bold red")
         if self.answer:
             out.append(gap + self.answer + " (s)", style="bold yellow")
         out.append(gap)
         if self.secret_set:
-            out.append("signatures verified" if short else "secret set: signatures verified", style="green")
+            out.append(("verified", "signatures verified", "secret set: signatures verified")[2 - level], style="green")
         else:
-            out.append("no secret: unchecked" if short else "no secret: signatures unchecked", style="yellow")
+            out.append(("no secret", "no secret: unchecked", "no secret: signatures unchecked")[2 - level], style="yellow")
         return out
 
 

@@ -47,7 +47,8 @@ async def test_wrong_signature_and_refused_forward_at_80x24(engine: Engine, db: 
         app.notify = notify  # type: ignore[method-assign]
         await until(pilot, lambda: screen.listen_url is not None)
         status = str(app.query_one("#status", Static).content)
-        assert handler.url in status
+        # At 80 columns the status bar drops the URLs' scheme to keep the rest on the line.
+        assert handler.url.removeprefix("http://") in status
         async with aiohttp.ClientSession() as http:
             for _ in range(3):
                 async with http.post(listener.url, data=body, headers={HEADER: sign(body, "not-the-secret")}) as resp:

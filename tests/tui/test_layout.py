@@ -220,3 +220,20 @@ def test_a_payload_not_validated_says_so_in_the_summary_at_any_width() -> None:
     assert "? not validated" in summary_text(legacy, "", width=0).plain
     narrow = summary_text(legacy, "", width=50).plain
     assert len(narrow) <= 50 and "?" in narrow and "✖ 0" in narrow
+
+
+async def test_the_footer_fits_80_columns_when_listening(engine: Engine) -> None:
+    from .conftest import FakeListener
+
+    listener = FakeListener()
+    app = create_app(engine=engine, listener=listener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main_screen.listen_url is not None)
+        assert listener.on_entry is not None
+        listener.on_entry(make_entry(engine, load_sample("invalid-enum-values.envelope.json")))
+        await until(pilot, lambda: app.main_screen.current is not None)
+        await pilot.pause()
+        keys = list(app.query("FooterKey"))
+        shown = {str(getattr(key, "description", "")) for key in keys}
+        assert {"Quit", "Search", "Raw", "Keys"} <= shown
+        assert all(key.region.right <= 80 and key.region.width > 0 for key in keys)

@@ -101,7 +101,8 @@ class MainScreen(Screen[None]):
     """Reads payloads: a tree with the docs' word on every node and what is wrong with it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # The footer shows the few keys that fit 80 columns; f1 lists them all.
+        # The footer shows the few keys that fit 80 columns in every mode (q / n v z, w when
+        # listening, f1); f1 and the palette list them all.
         Binding("q", "app.quit", "Quit"),
         Binding("slash", "search", "Search"),
         Binding("escape", "clear_search", "Clear search"),
@@ -114,7 +115,7 @@ class MainScreen(Screen[None]):
         Binding("n", "next('match')", "Next match"),
         Binding("N", "previous('match')", "Prev match", show=False),
         Binding("v", "raw", "Raw"),
-        Binding("z", "zoom", "Zoom", show=False),
+        Binding("z", "zoom", "Zoom"),
         Binding("L", "toggle_list", "Hide/show the event list", show=False),
         Binding("d", "toggle_side", "Hide/show details and issues", show=False),
         Binding("e", "expand_all", "Expand all", show=False),
@@ -132,8 +133,8 @@ class MainScreen(Screen[None]):
         Binding("s", "cycle_answer", "Answer status", show=False),
         Binding("u", "copy_url", "Copy URL", show=False),
         Binding("w", "toggle_follow", "Follow newest"),
-        Binding("a", "toggle_absent", "Absent fields"),
-        Binding("t", "trigger", "Trigger"),
+        Binding("a", "toggle_absent", "Absent fields", show=False),
+        Binding("t", "trigger", "Trigger", show=False),
         Binding("f1,question_mark", "app.toggle_keys", "Keys"),
     ]
 

@@ -48,6 +48,7 @@ class Recent(Generic[K, V]):
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._drops = 0
 
     def get(self, key: K, make: Callable[[], V]) -> V:
         with self._lock:
@@ -55,16 +56,23 @@ class Recent(Generic[K, V]):
             if value is not None:
                 self._items.move_to_end(key)
                 return value
+            drops = self._drops
         value = make()  # outside the lock: an analysis can take a while
-        self.put(key, value)
+        with self._lock:
+            # A drop meanwhile says what ``make`` read may be out of date: return it, keep nothing.
+            if self._drops == drops:
+                self._put(key, value)
         return value
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._put(key, value)
+
+    def _put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
 
     def peek(self, key: K) -> Optional[V]:
         with self._lock:
@@ -73,6 +81,7 @@ class Recent(Generic[K, V]):
     def drop(self, key: K) -> None:
         with self._lock:
             self._items.pop(key, None)
+            self._drops += 1
 
 
 class Heavy(NamedTuple):

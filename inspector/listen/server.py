@@ -332,7 +332,8 @@ class Listener:
         self._tasks: set[asyncio.Future[Any]] = set()
         self._recent: Recent[Entry, Analysis] = Recent(16)
         self._forwarding: dict[int, Entry] = {}
-        """The rows of captures being relayed, to update when the app answers."""
+        """The rows of captures being relayed whose result is not stored yet (to update when it
+        is, and kept in memory until then: see ``_release``)."""
         self._noticed: dict[str, float] = {}
         self._log_handler: Optional[_Notices] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -741,6 +742,8 @@ class Listener:
         """``--proxy``: relay the stored request to the app and answer with what it answered;
         502 when it could not be reached."""
         assert self._forwarder is not None and self.forward_to is not None
+        if capture.id is not None:
+            self._forwarding[capture.id] = entry
         await self._forwarder.relay_now(capture)
         if capture.forward_error is None and capture.forward_status is not None:
             capture.http_status = capture.forward_status
@@ -754,6 +757,7 @@ class Listener:
                 await self._writer.submit_async(lambda store: _record_answer(store, capture))
             except Exception:  # noqa: BLE001 - the capture itself is stored; only its answer is not recorded
                 pass
+        self._forward_stored(capture)
         self._count_answer(capture)
         self._emit(self._on_update, entry)
         return web.Response(status=capture.http_status, body=body, content_type=kind)
@@ -845,13 +849,25 @@ class Listener:
             self._emit(self._on_update, entry)
             for extra in done.analyses[1:]:  # an NDJSON body: one more row per payload
                 self._emit(self._on_entry, Entry(extra, capture, done.retry_of))
-            if not capture.accepted or self._forwarder is None or capture.forward_url is not None:
-                self._release(capture)
+            self._release(capture)
 
     def _release(self, capture: Capture) -> None:
-        """Verdict in and forward done: the payload goes back to the database until opened."""
-        if self._reader is not None and capture.id is not None and capture.analysed:
+        """Verdict in and forward result stored: the payload goes back to the database until
+        opened. Not before the forward result is committed: the reader would load (and keep)
+        the row's forward body as it was, None, and the app's answer would never show."""
+        if self._reader is not None and capture.id is not None and capture.analysed and capture.id not in self._forwarding:
             capture.release(self._reader.heavy)
+
+    def _forward_stored(self, capture: Capture) -> None:
+        """The forward result is committed (or could not be): heavy parts the reader loaded
+        before (a capture released over the analyser's budget) are out of date; the capture
+        goes back to the database if its verdict is in too."""
+        if capture.id is None:
+            return
+        self._forwarding.pop(capture.id, None)
+        if self._reader is not None:
+            self._reader.forget(capture.id)
+        self._release(capture)
 
     def _forwarded(self, capture: Capture) -> None:
         """A relay finished (or was skipped): store its result and tell the viewers."""
@@ -863,11 +879,10 @@ class Listener:
                 await self._writer.submit_async(lambda store: store.update_forward(capture))
             except Exception:  # noqa: BLE001 - the capture itself is stored; only the forward result is lost
                 pass
-        entry = self._forwarding.pop(capture.id, None) if capture.id is not None else None
+        entry = self._forwarding.get(capture.id) if capture.id is not None else None
+        self._forward_stored(capture)
         if entry is not None:
             self._emit(self._on_update, entry)
-        if capture.analysed:
-            self._release(capture)
 
     # ------------------------------------------------------------------ replay
 

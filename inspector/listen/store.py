@@ -618,6 +618,10 @@ class Reader:
             self._recent.drop(id_)
         return heavy
 
+    def forget(self, id_: int) -> None:
+        """Capture ``id_``'s row changed (its forward result was written): read it again."""
+        self._recent.drop(id_)
+
     def get(self, id_: int) -> Optional[Stored]:
         with self._lock:
             return self._open().get(id_)

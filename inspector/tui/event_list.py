@@ -223,8 +223,9 @@ class EventList(ScrollView, can_focus=True):
         self._row_cache.clear()
         self._resized()
         if first:
-            # As if they had arrived one by one: the first to arrive is the one being read.
-            self.set_reactive(EventList.cursor, len(entries) - 1)
+            # As if they had arrived one by one: the newest while following, else the first to
+            # arrive (the one being read). The batch's size is the UI's timing, not the user's doing.
+            self.set_reactive(EventList.cursor, 0 if self.follow and follow else len(entries) - 1)
             self._announce()
 
     def mark_retries(self, retries: dict[str, str]) -> None:

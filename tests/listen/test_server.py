@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from pathlib import Path
+from typing import Optional
 
 import aiohttp
 import pytest
@@ -243,6 +244,39 @@ async def test_forward_relays_body_and_signature_and_stores_the_answer(
     await running.listener.stop()
     (row,) = rows(db)
     assert row.capture.forward_status == 202 and row.capture.forward_url == app_server.url
+
+
+async def test_the_apps_answer_survives_a_verdict_that_comes_before_the_forward_result_is_stored(
+    start_listener: StartListener,
+    http: aiohttp.ClientSession,
+    app_server: AppServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The verdict came in after the app answered but before its answer was written, and a
+    viewer redrew the row then: the capture was put back to the database too early, the reader
+    kept the row's forward body as it was (None), and the answer never showed."""
+    original = Listener._record_forward
+    seen: list[Optional[bytes]] = []
+
+    async def verdict_first(self: Listener, capture: Capture) -> None:
+        for _ in range(500):  # bounded: 5 s
+            if capture.analysed:
+                break
+            await asyncio.sleep(0.01)
+        seen.append(capture.forward_body)  # the viewer's redraw on the verdict
+        await original(self, capture)
+
+    monkeypatch.setattr(Listener, "_record_forward", verdict_first)
+    running = await start_listener(secret=SECRET, forward_to=app_server.url)
+    body = sample(ENVELOPE)
+    async with http.post(running.url, data=body, headers={HEADER: sign(body, SECRET)}) as resp:
+        assert resp.status == 200
+    await running.wait_for(lambda: len(running.updates) == 2)  # the verdict, then the stored forward result
+    capture = running.entries[0].capture
+    assert capture is not None and capture.analysed
+    answer = json.dumps({"handled": True}).encode()
+    assert seen == [answer]
+    assert capture.forward_body == answer  # read back from the store once the capture is released
 
 
 async def test_forward_to_an_app_that_is_down_is_reported_and_the_capture_succeeds(

@@ -50,6 +50,27 @@ async def test_the_list_follows_the_newest_until_the_cursor_moves(engine: Engine
         assert events.entries[0].capture is not None and events.entries[0].capture.id == 4
 
 
+async def test_requests_that_arrive_together_first_show_the_newest(engine: Engine) -> None:
+    """Three requests in the first batch (the UI gathers them): following, the cursor is on the
+    newest, as when they arrive one by one, not on the oldest."""
+    from inspector.tui.app import create_app
+
+    listener = FakeListener()
+    app = create_app(engine=engine, listener=listener)
+    screen = app.main_screen
+    async with app.run_test(size=(80, 24)) as pilot:
+        events = screen.event_list
+        await until(pilot, lambda: screen.listen_url is not None)
+        assert listener.on_entry is not None
+        for n in (1, 2, 3):
+            listener.on_entry(_live(engine, n))
+        await until(pilot, lambda: len(events.entries) == 3)
+        await until(pilot, lambda: screen.current is events.entries[0])
+        assert events.cursor == 0 and events.follow
+        newest = events.entries[0].capture
+        assert newest is not None and newest.id == 3
+
+
 async def test_listen_on_an_existing_database_lists_earlier_captures_dimmed(engine: Engine, tmp_path: Path) -> None:
     from inspector.cli.listen import _earlier_captures
     from inspector.listen.store import Store

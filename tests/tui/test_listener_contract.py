@@ -55,14 +55,16 @@ async def test_listener_status_entries_details_and_stop(engine: Engine) -> None:
         assert "↻" in entry_row(newest, 60).plain and "↻" not in entry_row(oldest, 60).plain
         status = str(app.query_one("#status", Static).content)
         assert "2 requests (2 with errors)" in status
+        # Both came in one batch: the list follows the newest, as if they had come one by one.
+        await until(pilot, lambda: app.main_screen.current is newest)
+        details = details_text(app)
+        assert "retry of capture #1" in details and "Signature invalid" in details
+        app.main_screen.event_list.focus()
+        await pilot.press("j")
+        assert app.main_screen.current is oldest
         details = details_text(app)
         assert "POST /hooks" in details and "Signature valid" in details and "HMAC-SHA256 matches" in details
         assert "x-voucherify-signature: abc" in details and "→ 500" in details
-        app.main_screen.event_list.focus()
-        await pilot.press("k")
-        assert app.main_screen.current is newest
-        details = details_text(app)
-        assert "retry of capture #1" in details and "Signature invalid" in details
     assert listener.stopped == 1
 
 

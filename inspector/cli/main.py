@@ -32,7 +32,7 @@ wrong with it.
   voucherify-inspect sign FILE            print a payload's x-voucherify-signature
   voucherify-inspect spec fetch           download Voucherify's spec: every event type
   voucherify-inspect spec list            list the event types known and where each comes from
-  voucherify-inspect docs TYPE            an event type's documented fields (markdown or JSON)
+  voucherify-inspect docs [TYPE]          an event type's documented fields, in the inspector (--format: print)
 """
 
 EPILOG = """\

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
 
+from inspector.tui.bar_input import BarInput
 from inspector.tui.messages import SearchCleared
 
 
-class SearchBar(Input):
+class SearchBar(BarInput):
     """Filters the tree by key, value or path as the user types; escape clears it. Hidden until
     ``open``; ``close`` empties and hides it."""
 
@@ -18,27 +18,8 @@ class SearchBar(Input):
         Binding("escape", "clear_search", "Clear search", show=True),
     ]
 
-    DEFAULT_CSS = """
-    SearchBar {
-        display: none;
-        height: 3;
-    }
-    SearchBar.-active {
-        display: block;
-    }
-    """
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="search keys, values, paths  (enter: back to tree, n/N: next/previous)", id=id)
-
-    def open(self) -> None:
-        self.add_class("-active")
-        self.focus()
-
-    def close(self) -> None:
-        with self.prevent(Input.Changed):
-            self.value = ""
-        self.remove_class("-active")
 
     def action_clear_search(self) -> None:
         self.post_message(SearchCleared())

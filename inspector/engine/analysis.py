@@ -86,15 +86,8 @@ class Analysis:
     def json_text(self) -> str:
         """``json.dumps(self.to_json())``, put together from each issue's remembered text: the
         JSON report of a long NDJSON stream costs little more than writing it."""
-        errors = warnings = 0
-        parts = []
-        for issue in self.issues:
-            severity = issue.severity
-            if severity == "error":
-                errors += 1
-            elif severity == "warning":
-                warnings += 1
-            parts.append(issue.json_text())
+        errors, warnings = self.counts()
+        parts = [issue.json_text() for issue in self.issues]
         return (
             f'{{"source": {_json_str(self.source)}, "line": {"null" if self.line is None else int(self.line)}, '
             f'"form": {_json_str(self.form)}, "event_type": {_json_str(self.event_type)}, '
